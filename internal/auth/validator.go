@@ -57,6 +57,9 @@ type TrustedIssuer struct {
 type Validator struct {
 	parser  *jwt.Parser
 	issuers map[string]*issuerKeys
+	leeway  time.Duration
+	now     func() time.Time
+	cache   *tokenCache
 }
 
 // issuerKeys are the keys of one trusted issuer.
@@ -79,16 +82,20 @@ func NewValidator(opts ValidatorOptions) (*Validator, error) {
 	if client == nil {
 		client = &http.Client{Timeout: 10 * time.Second}
 	}
+	leeway := cmp.Or(opts.Leeway, DefaultLeeway)
 	v := &Validator{
 		parser: jwt.NewParser(
 			jwt.WithValidMethods(validAlgs),
 			jwt.WithAudience(opts.Audience),
 			jwt.WithExpirationRequired(),
 			jwt.WithIssuedAt(),
-			jwt.WithLeeway(cmp.Or(opts.Leeway, DefaultLeeway)),
+			jwt.WithLeeway(leeway),
 			jwt.WithTimeFunc(now),
 		),
 		issuers: make(map[string]*issuerKeys, len(opts.Issuers)),
+		leeway:  leeway,
+		now:     now,
+		cache:   newTokenCache(),
 	}
 	for _, iss := range opts.Issuers {
 		ik := &issuerKeys{}
@@ -141,14 +148,37 @@ func (v *Validator) Authenticate(r *http.Request, scopes ...string) error {
 	if err != nil {
 		return err
 	}
-	claims, err := v.verify(r.Context(), tok)
+	t, err := v.verified(r.Context(), tok)
 	if err != nil {
 		return err
 	}
-	if len(scopes) > 0 && !grantsAny(claims.Scope, scopes) {
+	if len(scopes) > 0 && !grantsAny(t.scope, scopes) {
 		return fmt.Errorf("%w: the token grants none of %s", ErrForbidden, strings.Join(scopes, ", "))
 	}
 	return nil
+}
+
+// verified returns what the request needs of tok, from the cache or by
+// verifying it.
+func (v *Validator) verified(ctx context.Context, tok string) (cachedToken, error) {
+	now := v.now()
+	if t, ok := v.cache.get(tok, now); ok {
+		return t, nil
+	}
+	if err := checkToken68(tok); err != nil {
+		return cachedToken{}, err
+	}
+	claims, err := v.verify(ctx, tok)
+	if err != nil {
+		return cachedToken{}, err
+	}
+	t := cachedToken{
+		expires: claims.ExpiresAt.Add(v.leeway),
+		until:   now.Add(tokenCacheTTL),
+		scope:   claims.Scope,
+	}
+	v.cache.put(tok, t, now)
+	return t, nil
 }
 
 // verify parses tok and checks its signature, issuer, audience and times.
