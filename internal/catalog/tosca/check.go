@@ -182,7 +182,7 @@ func (c *checker) primitive(v *Value, s spec, path string) bool {
 		}
 	}
 	if !ok {
-		c.d.add(CodeWrongType, v.Pos, path, "%s is a %s, not of type %s", show(v), v.Kind, s.Type)
+		c.d.add(CodeWrongType, v.Pos, path, "want %s, got %s %s", s.Type, v.Kind, show(v))
 	}
 	return ok
 }

@@ -25,6 +25,7 @@ const (
 	CodeConstraint      Code = "constraint"       // a value violates a constraint
 	CodeUnknownName     Code = "unknown-name"     // a reference to a template, requirement, capability, interface or input that does not exist
 	CodeFunction        Code = "function"         // an intrinsic function is malformed or cannot be resolved
+	CodeInconsistent    Code = "inconsistent"     // templates contradict each other (a descriptor model's rule)
 )
 
 // Error is one problem, located in a definitions file.
@@ -73,6 +74,12 @@ func Errors(err error) []*Error {
 	}
 	walk(err)
 	return out
+}
+
+// NewError builds a located problem, for descriptor models built on top of a
+// loaded template.
+func NewError(code Code, pos Pos, path, format string, args ...any) *Error {
+	return &Error{Code: code, Pos: pos, Path: path, Msg: fmt.Sprintf(format, args...)}
 }
 
 // maxErrors caps how many problems one load collects, so a hostile document

@@ -165,6 +165,9 @@ type NodeTemplate struct {
 	path         string
 }
 
+// Path is the node template's place in its file, for error messages.
+func (n *NodeTemplate) Path() string { return n.path }
+
 // Requirement returns the requirement assignments named name.
 func (n *NodeTemplate) Requirement(name string) []*RequirementAssignment {
 	var out []*RequirementAssignment
