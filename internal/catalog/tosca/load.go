@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -48,7 +50,7 @@ type loader struct {
 	lim    Limits
 	d      *diag
 	p      *parser
-	budget int
+	budget budget
 	total  int64
 	reg    *registry
 	files  map[string]*file
@@ -69,7 +71,7 @@ func newLoader(ctx context.Context, fsys fs.FS, lim Limits) *loader {
 	lim = lim.withDefaults()
 	return &loader{
 		ctx: ctx, fsys: fsys, lim: lim, d: d, p: &parser{d: d},
-		budget: lim.MaxNodes, reg: newRegistry(nil),
+		budget: budget{nodes: lim.MaxNodes, aliasNodes: lim.MaxAliasNodes}, reg: newRegistry(nil),
 		files: map[string]*file{}, repos: map[string]*Repository{},
 		sol001: map[string]Pos{},
 	}
@@ -115,15 +117,15 @@ func Load(ctx context.Context, fsys fs.FS, entry string, opts Options) (*Service
 // loadFile reads, parses and registers one file and, depth first, its
 // imports. It returns nil when the file could not be read.
 func (l *loader) loadFile(name string, from Pos, path string) *file {
-	if f, ok := l.files[name]; ok {
-		return f
-	}
 	for i, s := range l.stack {
 		if s == name {
 			cycle := append(append([]string{}, l.stack[i:]...), name)
 			l.d.add(CodeImportCycle, from, path, "import cycle: %s", strings.Join(cycle, " -> "))
 			return nil
 		}
+	}
+	if f, ok := l.files[name]; ok {
+		return f
 	}
 	if l.ctx.Err() != nil {
 		return nil
@@ -160,11 +162,14 @@ func (l *loader) parseFile(name string, from Pos, path string) (*Value, bool) {
 	}
 	root, err := parseYAML(name, data, &l.budget, l.lim.MaxDepth)
 	if err != nil {
-		var le *limitError
-		if errors.As(err, &le) {
-			l.d.add(CodeLimit, Pos{File: name}, "", "%v", err)
-		} else {
-			l.d.add(CodeSyntax, Pos{File: name}, "", "%v", err)
+		var ye *yamlError
+		switch {
+		case errors.As(err, &ye) && ye.limit:
+			l.d.add(CodeLimit, ye.pos, "", "%s", ye.msg)
+		case errors.As(err, &ye):
+			l.d.add(CodeSyntax, ye.pos, "", "%s", ye.msg)
+		default:
+			l.d.add(CodeSyntax, Pos{File: name, Line: yamlErrorLine(err)}, "", "%v", err)
 		}
 		return nil, false
 	}
@@ -298,4 +303,16 @@ func (l *loader) sol001Family() string {
 	}
 	l.d.add(CodeImport, l.sol001["v4"], "imports", "imports both SOL 001 2.x and later type files")
 	return ""
+}
+
+var yamlLineRE = regexp.MustCompile(`line (\d+)`)
+
+// yamlErrorLine extracts the line yaml.v3 names in a syntax error, or 0.
+func yamlErrorLine(err error) int {
+	m := yamlLineRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
 }

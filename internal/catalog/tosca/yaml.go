@@ -16,8 +16,11 @@ type Limits struct {
 	// MaxFiles caps how many files one load reads (default 1000).
 	MaxFiles int
 	// MaxNodes caps the YAML values of one load, aliases counted once per
-	// expansion, which defeats alias bombs (default 2,000,000).
+	// expansion (default 500,000, some 50 MB of values).
 	MaxNodes int
+	// MaxAliasNodes caps the values produced by expanding aliases in one
+	// load, which defeats alias bombs early (default 50,000).
+	MaxAliasNodes int
 	// MaxDepth caps nesting of YAML values (default 100).
 	MaxDepth int
 }
@@ -33,7 +36,10 @@ func (l Limits) withDefaults() Limits {
 		l.MaxFiles = 1000
 	}
 	if l.MaxNodes <= 0 {
-		l.MaxNodes = 2_000_000
+		l.MaxNodes = 500_000
+	}
+	if l.MaxAliasNodes <= 0 {
+		l.MaxAliasNodes = 50_000
 	}
 	if l.MaxDepth <= 0 {
 		l.MaxDepth = 100
@@ -46,19 +52,42 @@ type limitError struct{ msg string }
 
 func (e *limitError) Error() string { return e.msg }
 
+// yamlError is a problem located in a YAML document.
+type yamlError struct {
+	pos   Pos
+	msg   string
+	limit bool
+}
+
+func (e *yamlError) Error() string { return e.pos.String() + ": " + e.msg }
+
+func (d *decoder) errorf(n *yaml.Node, format string, args ...any) error {
+	return &yamlError{pos: d.pos(n), msg: fmt.Sprintf(format, args...)}
+}
+
+func (d *decoder) limitf(n *yaml.Node, format string, args ...any) error {
+	return &yamlError{pos: d.pos(n), msg: fmt.Sprintf(format, args...), limit: true}
+}
+
 // decoder turns yaml.v3 nodes into Values, charging every produced value to
 // a budget shared by the whole load.
 type decoder struct {
 	file   string
-	budget *int
+	budget *budget
 	depth  int
 	max    int
 	// expanding holds the anchors being expanded, to stop recursive aliases.
 	expanding map[*yaml.Node]bool
 }
 
+// budget counts the values a load may still produce, in all and through
+// alias expansion.
+type budget struct {
+	nodes, aliasNodes int
+}
+
 // parseYAML parses one document. An empty document gives a null Value.
-func parseYAML(file string, data []byte, budget *int, maxDepth int) (*Value, error) {
+func parseYAML(file string, data []byte, budget *budget, maxDepth int) (*Value, error) {
 	var doc yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&doc); err != nil {
@@ -77,9 +106,15 @@ func parseYAML(file string, data []byte, budget *int, maxDepth int) (*Value, err
 func (d *decoder) pos(n *yaml.Node) Pos { return Pos{File: d.file, Line: n.Line, Col: n.Column} }
 
 func (d *decoder) charge(n *yaml.Node) error {
-	*d.budget--
-	if *d.budget < 0 {
-		return &limitError{fmt.Sprintf("%s: too many YAML values (alias expansion or size)", d.pos(n))}
+	d.budget.nodes--
+	if d.budget.nodes < 0 {
+		return d.limitf(n, "more YAML values than the limit")
+	}
+	if len(d.expanding) > 0 {
+		d.budget.aliasNodes--
+		if d.budget.aliasNodes < 0 {
+			return d.limitf(n, "aliases expand to more values than the limit")
+		}
 	}
 	return nil
 }
@@ -91,7 +126,7 @@ func (d *decoder) value(n *yaml.Node) (*Value, error) {
 	d.depth++
 	defer func() { d.depth-- }()
 	if d.depth > d.max {
-		return nil, &limitError{fmt.Sprintf("%s: nesting deeper than %d", d.pos(n), d.max)}
+		return nil, d.limitf(n, "nesting deeper than %d", d.max)
 	}
 	switch n.Kind {
 	case yaml.AliasNode:
@@ -116,15 +151,15 @@ func (d *decoder) value(n *yaml.Node) (*Value, error) {
 		}
 		return d.value(n.Content[0])
 	}
-	return nil, fmt.Errorf("%s: unexpected yaml node kind %d", d.pos(n), n.Kind)
+	return nil, d.errorf(n, "unexpected yaml node kind %d", n.Kind)
 }
 
 func (d *decoder) alias(n *yaml.Node) (*Value, error) {
 	if n.Alias == nil {
-		return nil, fmt.Errorf("%s: unknown alias", d.pos(n))
+		return nil, d.errorf(n, "unknown alias")
 	}
 	if d.expanding[n.Alias] {
-		return nil, fmt.Errorf("%s: alias %q refers to itself", d.pos(n), n.Value)
+		return nil, d.errorf(n, "alias %q refers to itself", n.Value)
 	}
 	d.expanding[n.Alias] = true
 	defer delete(d.expanding, n.Alias)
@@ -163,10 +198,10 @@ func (d *decoder) mapping(n *yaml.Node) (*Value, error) {
 			continue
 		}
 		if k.Kind != yaml.ScalarNode {
-			return nil, fmt.Errorf("%s: map key must be a scalar", d.pos(k))
+			return nil, d.errorf(k, "map key must be a scalar")
 		}
 		if seen[k.Value] {
-			return nil, fmt.Errorf("%s: key %q defined twice", d.pos(k), k.Value)
+			return nil, d.errorf(k, "key %q defined twice", k.Value)
 		}
 		x, err := d.value(c)
 		if err != nil {
@@ -193,7 +228,7 @@ func (d *decoder) merge(into *Value, seen map[string]bool, src *yaml.Node) error
 	}
 	for _, x := range maps {
 		if x.Kind != KindMap {
-			return fmt.Errorf("%s: merge key needs a map", x.Pos)
+			return &yamlError{pos: x.Pos, msg: "merge key needs a map"}
 		}
 		for _, e := range x.Map {
 			if !seen[e.Key] {
