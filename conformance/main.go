@@ -1,0 +1,59 @@
+// Command conformance checks live Cadenza servers against ETSI NFV-SOL 013,
+// SOL 005 and SOL 003 over real HTTP, and prints a table of checks passed and
+// failed per API. It exits 1 if any check failed.
+//
+//	go run ./conformance --nfvo http://127.0.0.1:9880 --vnfm http://127.0.0.1:9890 \
+//	    --client-id ID --client-secret SECRET
+//
+// Each API has its own file of checks (vnfpkgm.go, ...); sol013.go holds the
+// checks every API must pass, built from the API's description. Everything a
+// run creates on the servers is tagged with a run id and deleted at the end.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+func main() {
+	if err := command().ExecuteContext(context.Background()); err != nil {
+		fmt.Fprintf(os.Stderr, "conformance: %v\n", err)
+		os.Exit(2)
+	}
+}
+
+// errFailed is returned when the run completed and some check failed.
+type errFailed int
+
+func (e errFailed) Error() string { return fmt.Sprintf("%d checks failed", int(e)) }
+
+func command() *cobra.Command {
+	var cfg config
+	cmd := &cobra.Command{
+		Use:           "conformance --nfvo URL --vnfm URL (--token T | --client-id ID --client-secret S)",
+		Short:         "Check live NFVO and VNFM servers against the ETSI NFV APIs",
+		Args:          cobra.NoArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+			defer stop()
+			failed, err := run(ctx, cfg, cmd.OutOrStdout())
+			if err != nil {
+				return err
+			}
+			if failed > 0 {
+				fmt.Fprintf(cmd.ErrOrStderr(), "conformance: %v\n", errFailed(failed))
+				os.Exit(1)
+			}
+			return nil
+		},
+	}
+	cfg.addFlags(cmd)
+	return cmd
+}
