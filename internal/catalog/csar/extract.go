@@ -11,11 +11,19 @@ import (
 	"os"
 	"path"
 	"slices"
+	"sync"
 )
 
 // copyBufferSize is the chunk size of extraction: large enough that a
 // stored multi-GiB image costs few system calls.
 const copyBufferSize = 1 << 20
+
+// buffers recycles copy buffers across packages, so that a server opening
+// many small packages does not allocate a fresh MiB for each.
+var buffers = sync.Pool{New: func() any { return new([copyBufferSize]byte) }}
+
+func getBuffer() *[copyBufferSize]byte  { return buffers.Get().(*[copyBufferSize]byte) }
+func putBuffer(b *[copyBufferSize]byte) { buffers.Put(b) }
 
 // meter enforces the size and ratio limits on the bytes actually inflated,
 // whatever the zip headers declare, and honours ctx between chunks.

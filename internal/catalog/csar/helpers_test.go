@@ -34,6 +34,9 @@ type zfile struct {
 	data   []byte
 	method uint16
 	mode   fs.FileMode
+	// sha256 is the digest of data given in advance, for content streamed
+	// rather than held in data.
+	sha256 string
 }
 
 // pkgBuilder assembles a package in memory, then writes it as a zip.
@@ -218,7 +221,11 @@ func (b *pkgBuilder) manifestText(name string, algs map[string]string, extra man
 		if alg == "" {
 			alg = "SHA-256"
 		}
-		fmt.Fprintf(&sb, "\nSource: %s\nAlgorithm: %s\nHash: %s\n", f.name, alg, digest(alg, f.data))
+		sum := f.sha256
+		if sum == "" || alg != "SHA-256" {
+			sum = digest(alg, f.data)
+		}
+		fmt.Fprintf(&sb, "\nSource: %s\nAlgorithm: %s\nHash: %s\n", f.name, alg, sum)
 		for _, l := range extra[f.name] {
 			sb.WriteString(l + "\n")
 		}

@@ -90,6 +90,9 @@ func cmpString(a, b string) int {
 // package is at fault (see KindOf), or a plain error for a local failure
 // (disk, ctx).
 func Open(ctx context.Context, zipPath, dir string, opts Options) (*Package, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	opts = opts.withDefaults()
 	f, size, err := openZip(zipPath, opts.MaxPackageSize)
 	if err != nil {
@@ -147,7 +150,9 @@ type sumResult struct {
 
 func sha256Of(ctx context.Context, r io.ReaderAt, size int64) sumResult {
 	h := sha256.New()
-	buf := make([]byte, copyBufferSize)
+	bp := getBuffer()
+	defer putBuffer(bp)
+	buf := bp[:]
 	sr := io.NewSectionReader(r, 0, size)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -265,9 +270,10 @@ func (p *Package) extractAll(a *archive, exps []expectation, m *meter) (map[stri
 		algs[e.path] = append(algs[e.path], e.sum.Algorithm)
 	}
 	sums := make(map[string]map[Algorithm]string, len(a.files))
-	buf := make([]byte, copyBufferSize)
+	bp := getBuffer()
+	defer putBuffer(bp)
 	for _, zf := range a.files {
-		res, err := extractFile(p.root, zf, algs[zf.Name], m, buf)
+		res, err := extractFile(p.root, zf, algs[zf.Name], m, bp[:])
 		if err != nil {
 			return nil, err
 		}
