@@ -222,7 +222,11 @@ func (c *checker) mapValue(v *Value, s spec, path string) bool {
 	}
 	for _, e := range v.Map {
 		if s.Key != nil {
-			c.value(newString(e.Key, e.KeyPos), schemaSpec(s.Key), joinPath(path, e.Key))
+			key := newString(e.Key, e.KeyPos)
+			if e.KeyKind != KindNull {
+				key.Kind = e.KeyKind
+			}
+			c.value(key, schemaSpec(s.Key), joinPath(path, e.Key))
 		}
 		if s.Entry != nil {
 			c.value(e.Value, schemaSpec(s.Entry), joinPath(path, e.Key))

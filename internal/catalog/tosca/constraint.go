@@ -84,6 +84,18 @@ func (p *parser) constraint(e Entry, path string) *Constraint {
 // check reports whether v satisfies c; base is the primitive type the value
 // is compared as. An empty message means satisfied.
 func (c *Constraint) check(v *Value, base string) string {
+	if base == "range" && v.Kind == KindList && c.Op != "length" && c.Op != "min_length" && c.Op != "max_length" {
+		// A range satisfies a bound when both its ends do.
+		for _, end := range v.List {
+			if end.Str == "UNBOUNDED" {
+				continue
+			}
+			if msg := c.check(end, "integer"); msg != "" {
+				return msg
+			}
+		}
+		return ""
+	}
 	switch c.Op {
 	case "equal":
 		if cmp, ok := compareValues(v, c.Args[0], base); !ok || cmp != 0 {

@@ -71,7 +71,10 @@ type Value struct {
 type Entry struct {
 	Key    string
 	KeyPos Pos
-	Value  *Value
+	// KeyKind is the YAML kind of the key (integer keys are common in
+	// SOL 001 level maps); zero means string.
+	KeyKind Kind
+	Value   *Value
 }
 
 // Get returns the value of key in a map, or nil.

@@ -208,7 +208,7 @@ func (d *decoder) mapping(n *yaml.Node) (*Value, error) {
 			return nil, err
 		}
 		seen[k.Value] = true
-		v.Map = append(v.Map, Entry{Key: k.Value, KeyPos: d.pos(k), Value: x})
+		v.Map = append(v.Map, Entry{Key: k.Value, KeyPos: d.pos(k), KeyKind: d.scalar(k).Kind, Value: x})
 	}
 	return v, nil
 }
