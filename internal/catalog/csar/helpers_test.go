@@ -326,15 +326,33 @@ func newCert(t testing.TB, tmpl, parent *x509.Certificate, parentKey crypto.Sign
 // sign returns a detached CMS signature (DER) of content by p's signer.
 func (p *pki) sign(t testing.TB, content []byte) []byte {
 	t.Helper()
+	return p.signWith(t, content, signStyle{})
+}
+
+// signStyle varies how a CMS signature is made.
+type signStyle struct {
+	embed   bool // keep the content inside the CMS
+	noAttrs bool // sign the content itself, without signed attributes
+}
+
+func (p *pki) signWith(t testing.TB, content []byte, style signStyle) []byte {
+	t.Helper()
 	sd, err := pkcs7.NewSignedData(content)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sd.SetDigestAlgorithm(pkcs7.OIDDigestAlgorithmSHA256)
-	if err := sd.AddSigner(p.leaf, p.leafKey, pkcs7.SignerInfoConfig{}); err != nil {
+	if style.noAttrs {
+		err = sd.SignWithoutAttr(p.leaf, p.leafKey, pkcs7.SignerInfoConfig{})
+	} else {
+		err = sd.AddSigner(p.leaf, p.leafKey, pkcs7.SignerInfoConfig{})
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
-	sd.Detach()
+	if !style.embed {
+		sd.Detach()
+	}
 	der, err := sd.Finish()
 	if err != nil {
 		t.Fatal(err)

@@ -406,3 +406,47 @@ func encryptedZip(t *testing.T) []byte {
 	zw.Close()
 	return out.Bytes()
 }
+
+func TestOpenManifestVariants(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		mutate   func(t *testing.T, b *pkgBuilder)
+		warnings []string
+	}{
+		{
+			name: "TOSCA.meta without ETSI-Entry-Manifest uses the root manifest",
+			mutate: func(t *testing.T, b *pkgBuilder) {
+				b.replace(csar.MetaPath, []byte(strings.Replace(string(b.get(csar.MetaPath)), "ETSI-Entry-Manifest: vnf.mf\n", "", 1)))
+			},
+			warnings: []string{csar.MetaPath},
+		},
+		{
+			name: "external image and non-MANO artifacts",
+			mutate: func(t *testing.T, b *pkgBuilder) {
+				b.add("Files/onap/onap.yaml", []byte("onap: true\n"))
+				b.setManifest(t, "vnf.mf", nil, nil)
+				extra := "\nSource: https://images.example.com/vm2.qcow2\n\nnon_mano_artifact_sets:\n  prv.happy-nfv.onap:\n    Source: Files/onap/onap.yaml\n"
+				b.replace("vnf.mf", append(b.get("vnf.mf"), extra...))
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := vmPackage(t)
+			tt.mutate(t, b)
+			p, _, err := openPkg(t, b.write(t), csar.Options{})
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			var got []string
+			for _, w := range p.Warnings {
+				got = append(got, w.Entry)
+			}
+			if strings.Join(got, ",") != strings.Join(tt.warnings, ",") {
+				t.Errorf("warnings = %v, want entries %v", p.Warnings, tt.warnings)
+			}
+		})
+	}
+}

@@ -24,7 +24,12 @@ const (
 // the manifest to reference it.
 func signImage(t *testing.T, b *pkgBuilder, p *pki, content []byte) {
 	t.Helper()
-	sig := pem.EncodeToMemory(&pem.Block{Type: "CMS", Bytes: p.sign(t, content)})
+	signImageWith(t, b, p, content, signStyle{})
+}
+
+func signImageWith(t *testing.T, b *pkgBuilder, p *pki, content []byte, style signStyle) {
+	t.Helper()
+	sig := pem.EncodeToMemory(&pem.Block{Type: "CMS", Bytes: p.signWith(t, content, style)})
 	b.add(imageSig, sig).add(imageCert, certPEM(p.leaf))
 	b.setManifest(t, "vnf.mf", map[string]string{imagePath: "SHA-512"},
 		manifestExtra{imagePath: {"Signature: " + imageSig, "Certificate: " + imageCert}})
@@ -68,6 +73,28 @@ func TestOpenSignedPackages(t *testing.T) {
 			build: func(t *testing.T, _ *x509.CertPool) *pkgBuilder {
 				b := vmPackage(t)
 				signImage(t, b, trusted, b.get(imagePath))
+				b.signManifest(t, "vnf.mf", trusted, false)
+				return b
+			},
+			signer:    "Trusted package signer",
+			artifacts: []string{imagePath},
+		},
+		{
+			name: "image signature embeds the image",
+			build: func(t *testing.T, _ *x509.CertPool) *pkgBuilder {
+				b := vmPackage(t)
+				signImageWith(t, b, trusted, b.get(imagePath), signStyle{embed: true})
+				b.signManifest(t, "vnf.mf", trusted, false)
+				return b
+			},
+			signer:    "Trusted package signer",
+			artifacts: []string{imagePath},
+		},
+		{
+			name: "image signed without signed attributes",
+			build: func(t *testing.T, _ *x509.CertPool) *pkgBuilder {
+				b := vmPackage(t)
+				signImageWith(t, b, trusted, b.get(imagePath), signStyle{noAttrs: true})
 				b.signManifest(t, "vnf.mf", trusted, false)
 				return b
 			},
@@ -178,6 +205,26 @@ func TestOpenRejectsBadSignatures(t *testing.T) {
 			build: func(t *testing.T) *pkgBuilder {
 				b := vmPackage(t)
 				signImage(t, b, trusted, []byte("another image"))
+				return b
+			},
+			kind:  csar.KindSignature,
+			entry: imageSig,
+		},
+		{
+			name: "image signature embeds other content",
+			build: func(t *testing.T) *pkgBuilder {
+				b := vmPackage(t)
+				signImageWith(t, b, trusted, []byte("another image"), signStyle{embed: true})
+				return b
+			},
+			kind:  csar.KindSignature,
+			entry: imageSig,
+		},
+		{
+			name: "image signed without attributes over other content",
+			build: func(t *testing.T) *pkgBuilder {
+				b := vmPackage(t)
+				signImageWith(t, b, trusted, []byte("another image"), signStyle{noAttrs: true})
 				return b
 			},
 			kind:  csar.KindSignature,

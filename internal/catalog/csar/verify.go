@@ -190,6 +190,9 @@ func (p *Package) verifyArtifact(v verifier, e ManifestEntry, pkgCerts []*x509.C
 		return err
 	}
 	i := p.fileIndex(e.Source)
+	if i < 0 {
+		return newError(KindMissingFile, e.Source, "signed file is not in the package")
+	}
 	f := p.Files[i]
 	c := signedContent{root: p.root, name: f.Path, sha256: f.SHA256, size: f.Size}
 	if _, err := v.verify(e.Signature, sig, certs, c); err != nil {
