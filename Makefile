@@ -1,0 +1,55 @@
+# Cadenza: build, run and test the NFVO and the generic VNFM.
+#
+#   make run     NFVO + VNFM on embedded SQLite (see README)
+#   make test    every test, against real PostgreSQL, SQLite and Kubernetes
+#   make bench   the Go benchmarks
+#   make lint    gofmt and go vet
+
+GO        ?= go
+BIN       ?= bin
+# Backends whose absence fails the tests instead of skipping them.
+REQUIRE   ?= postgres,kubernetes
+PKGS      ?= ./...
+BENCH     ?= .
+BENCHTIME ?= 1x
+
+export CADENZA_REQUIRE_BACKENDS ?= $(REQUIRE)
+export CADENZA_POSTGRES_DSN ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+
+.PHONY: all build run test test-go test-conformance bench lint k8s-testenv clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/ ./cmd/nfvo ./cmd/vnfm
+
+run: build
+	hack/run-local.sh
+
+# The Kubernetes test control plane: built once per machine (~9 min cold),
+# started in seconds; its kubeconfig is passed to the tests.
+k8s-testenv:
+	hack/k8s-testenv.sh ensure >/dev/null
+
+test: lint k8s-testenv test-go test-conformance
+
+test-go:
+	CADENZA_KUBECONFIG=$$(hack/k8s-testenv.sh kubeconfig) \
+		$(GO) test -race -count=1 -timeout 30m $(PKGS)
+
+# The conformance runner against NFVO and VNFM started on SQLite, then on
+# PostgreSQL.
+test-conformance: build
+	hack/conformance.sh sqlite
+	hack/conformance.sh postgres
+
+bench:
+	CADENZA_KUBECONFIG=$$(hack/k8s-testenv.sh kubeconfig 2>/dev/null || true) \
+		$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) $(PKGS)
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+clean:
+	rm -rf $(BIN)

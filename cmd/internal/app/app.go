@@ -1,0 +1,130 @@
+// Package app owns what the NFVO and VNFM processes share at start: the
+// command line, the logger, the database, the authorization server and token
+// validation, the HTTP engine with its middleware and health endpoints, and
+// serving until a signal says stop. Each binary adds its own APIs.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/spf13/cobra"
+
+	"github.com/cadenza-mano/cadenza/internal/server"
+	"github.com/cadenza-mano/cadenza/internal/store"
+	"github.com/cadenza-mano/cadenza/internal/telemetry"
+	"github.com/cadenza-mano/cadenza/sol/sol013"
+)
+
+// App is a started process's shared machinery.
+type App struct {
+	Name     string
+	Opts     server.Options
+	Log      *slog.Logger
+	DB       *store.DB
+	Engine   *gin.Engine
+	Registry *prometheus.Registry
+	// Auth checks API requests; nil when --auth none.
+	Auth sol013.Authenticator
+}
+
+// Spec describes one binary.
+type Spec struct {
+	Name          string
+	Short         string
+	DefaultListen string
+	// Scopes lists the OAuth 2.0 scopes of the APIs the binary serves.
+	Scopes []string
+	// Mount adds the binary's APIs once the shared machinery runs.
+	Mount func(ctx context.Context, a *App) error
+}
+
+// Command returns the binary's root command.
+func Command(spec Spec) *cobra.Command {
+	var opts server.Options
+	cmd := &cobra.Command{
+		Use:           spec.Name,
+		Short:         spec.Short,
+		Long:          spec.Short + "\n\n" + server.EnvHelp,
+		Args:          cobra.NoArgs,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PreRunE:       func(cmd *cobra.Command, _ []string) error { return server.BindEnv(cmd) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM, syscall.SIGINT)
+			defer stop()
+			return run(ctx, spec, opts)
+		},
+	}
+	opts.AddFlags(cmd.Flags(), spec.DefaultListen)
+	return cmd
+}
+
+// Main runs the binary and exits with its status.
+func Main(spec Spec) {
+	if err := Command(spec).ExecuteContext(context.Background()); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", spec.Name, err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, spec Spec, opts server.Options) error {
+	if err := opts.Validate(); err != nil {
+		return err
+	}
+	log, err := telemetry.NewLogger(os.Stderr, opts.LogFormat, opts.LogLevel)
+	if err != nil {
+		return err
+	}
+	slog.SetDefault(log)
+	if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	db, err := store.Open(ctx, opts.DB, opts.DataDir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ln, err := net.Listen("tcp", opts.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	a := &App{Name: spec.Name, Opts: opts, Log: log, DB: db}
+	if err := a.setupHTTP(spec, ln.Addr().String()); err != nil {
+		ln.Close()
+		return err
+	}
+	if err := spec.Mount(ctx, a); err != nil {
+		ln.Close()
+		return err
+	}
+	log.Info("started", "component", spec.Name, "db", db.Dialect.String(), "auth", opts.Auth)
+	return server.Serve(ctx, log, ln, a.Engine)
+}
+
+func (a *App) setupHTTP(spec Spec, addr string) error {
+	reg, metrics := telemetry.NewRegistry()
+	a.Registry = reg
+	a.Engine = sol013.NewEngine()
+	a.Engine.Use(server.Observe(a.Log, metrics), sol013.Recovery())
+	server.Health(a.Engine, reg, a.DB.Ping)
+	return a.setupAuth(spec, addr)
+}
+
+// ScopesOf lists the OAuth 2.0 scopes of every major version of apis.
+func ScopesOf(apis ...sol013.API) []string {
+	var out []string
+	for _, api := range apis {
+		for _, v := range api.Versions {
+			out = append(out, api.Scope(v.Major, false), api.Scope(v.Major, true))
+		}
+	}
+	return out
+}

@@ -1,0 +1,95 @@
+package catalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/cadenza-mano/cadenza/internal/query"
+	"github.com/cadenza-mano/cadenza/internal/store"
+)
+
+// ErrStateConflict means the package's state forbids the request (SOL: 409).
+var ErrStateConflict = errors.New("state conflict")
+
+// Service keeps the catalogue of VNF packages.
+type Service struct {
+	db       *store.DB
+	packages *store.Collection[Package]
+}
+
+// PackageSchema describes the attributes of a Package that filters may name.
+var PackageSchema = query.SchemaOf(Package{}).Column("id", "id", query.KindString)
+
+// NewService returns the catalogue kept in db.
+func NewService(db *store.DB) *Service {
+	return &Service{db: db, packages: store.NewCollection[Package](db, store.TableVNFPackages, PackageSchema)}
+}
+
+// Packages lists and reads packages; listing runs in the database.
+func (s *Service) Packages() *store.Collection[Package] { return s.packages }
+
+// Create records a new, empty package: CREATED, DISABLED and NOT_IN_USE.
+func (s *Service) Create(ctx context.Context, userData map[string]any) (store.Item[Package], error) {
+	p := Package{
+		ID:               uuid.NewString(),
+		OnboardingState:  Created,
+		OperationalState: Disabled,
+		UsageState:       NotInUse,
+		UserDefinedData:  userData,
+		CreatedAt:        time.Now().UTC(),
+	}
+	m, err := s.packages.Create(ctx, p.ID, &p)
+	if err != nil {
+		return store.Item[Package]{}, err
+	}
+	return store.Item[Package]{Meta: m, Doc: p}, nil
+}
+
+// Modification changes a package's operational state and/or merges into its
+// user defined data (a nil value removes the key), as SOL 005's PATCH does.
+type Modification struct {
+	OperationalState *OperationalState
+	UserDefinedData  map[string]any
+}
+
+// Modify applies mod to package id if its version is ifVersion (0: any).
+func (s *Service) Modify(ctx context.Context, id string, ifVersion int64, mod Modification) (store.Item[Package], error) {
+	return s.packages.Update(ctx, id, ifVersion, func(p *Package) error {
+		if st := mod.OperationalState; st != nil {
+			if p.OnboardingState != Onboarded {
+				return fmt.Errorf("package %s is %s, not ONBOARDED: %w", id, p.OnboardingState, ErrStateConflict)
+			}
+			if p.OperationalState == *st {
+				return fmt.Errorf("package %s is already %s: %w", id, *st, ErrStateConflict)
+			}
+			p.OperationalState = *st
+		}
+		for k, v := range mod.UserDefinedData {
+			if p.UserDefinedData == nil {
+				p.UserDefinedData = map[string]any{}
+			}
+			if v == nil {
+				delete(p.UserDefinedData, k)
+			} else {
+				p.UserDefinedData[k] = v
+			}
+		}
+		return nil
+	})
+}
+
+// Delete removes package id; an ENABLED or IN_USE package cannot go.
+func (s *Service) Delete(ctx context.Context, id string) error {
+	return s.packages.Delete(ctx, id, func(it store.Item[Package]) error {
+		p := it.Doc
+		if p.OperationalState == Enabled || p.UsageState == InUse {
+			return fmt.Errorf("package %s is %s and %s; disable it and stop its use first: %w",
+				id, p.OperationalState, p.UsageState, ErrStateConflict)
+		}
+		return nil
+	})
+}

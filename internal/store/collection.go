@@ -1,0 +1,254 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/cadenza-mano/cadenza/internal/query"
+)
+
+// Errors a collection returns; callers decide with errors.Is.
+var (
+	ErrNotFound        = errors.New("not found")
+	ErrExists          = errors.New("already exists")
+	ErrVersionMismatch = errors.New("version mismatch")
+)
+
+// Meta is what the store knows of a document besides its content.
+type Meta struct {
+	// Seq orders documents by creation; paging continues after a Seq.
+	Seq int64
+	ID  string
+	// Version starts at 1 and grows by one with every update; it is the
+	// document's ETag and the key of optimistic concurrency.
+	Version   int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Item is a document with its Meta.
+type Item[T any] struct {
+	Meta
+	Doc T
+}
+
+// Collection stores documents of type T, JSON-encoded, in one table.
+type Collection[T any] struct {
+	db     *DB
+	table  string
+	schema *query.Schema
+}
+
+// NewCollection returns the collection kept in table, whose documents have
+// the attributes schema describes (filters are checked against it).
+func NewCollection[T any](db *DB, table string, schema *query.Schema) *Collection[T] {
+	return &Collection[T]{db: db, table: table, schema: schema}
+}
+
+// Schema returns the attribute schema filters are checked against.
+func (c *Collection[T]) Schema() *query.Schema { return c.schema }
+
+// Create stores doc under id. It returns ErrExists if id is taken.
+func (c *Collection[T]) Create(ctx context.Context, id string, doc *T) (Meta, error) {
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		return Meta{}, fmt.Errorf("encode %s %s: %w", c.table, id, err)
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	m := Meta{ID: id, Version: 1, CreatedAt: now, UpdatedAt: now}
+	q := fmt.Sprintf(`INSERT INTO %s (id, version, created_at, updated_at, doc) VALUES (?, 1, ?, ?, ?) RETURNING seq`, c.table)
+	err = c.db.conn(ctx).Raw(q, id, now.UnixMicro(), now.UnixMicro(), string(raw)).Row().Scan(&m.Seq)
+	if err != nil {
+		if isUniqueViolation(err) {
+			return Meta{}, fmt.Errorf("%s %s: %w", c.table, id, ErrExists)
+		}
+		return Meta{}, fmt.Errorf("insert %s %s: %w", c.table, id, err)
+	}
+	return m, nil
+}
+
+// Get returns the document stored under id, or ErrNotFound.
+func (c *Collection[T]) Get(ctx context.Context, id string) (Item[T], error) {
+	q := fmt.Sprintf(`SELECT %s FROM %s WHERE id = ?`, columns, c.table)
+	var it Item[T]
+	if err := scanItem(c.db.conn(ctx).Raw(q, id).Row(), &it); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return it, fmt.Errorf("%s %s: %w", c.table, id, ErrNotFound)
+		}
+		return it, fmt.Errorf("get %s %s: %w", c.table, id, err)
+	}
+	return it, nil
+}
+
+// Update changes the document under id with fn and stores it with the next
+// version. With ifVersion > 0 the stored version must equal it, else
+// ErrVersionMismatch (a stale If-Match); with 0, a concurrent writer makes
+// Update re-read and re-apply fn. An error from fn aborts and is returned.
+func (c *Collection[T]) Update(ctx context.Context, id string, ifVersion int64, fn func(*T) error) (Item[T], error) {
+	for {
+		it, err := c.Get(ctx, id)
+		if err != nil {
+			return it, err
+		}
+		if ifVersion > 0 && it.Version != ifVersion {
+			return it, fmt.Errorf("%s %s has version %d, not %d: %w", c.table, id, it.Version, ifVersion, ErrVersionMismatch)
+		}
+		if err := fn(&it.Doc); err != nil {
+			return it, err
+		}
+		ok, err := c.swap(ctx, &it)
+		if err != nil || ok {
+			return it, err
+		}
+		if ifVersion > 0 {
+			return it, fmt.Errorf("%s %s changed concurrently: %w", c.table, id, ErrVersionMismatch)
+		}
+	}
+}
+
+// swap writes it if its version is still the stored one, and bumps it.
+func (c *Collection[T]) swap(ctx context.Context, it *Item[T]) (bool, error) {
+	raw, err := json.Marshal(&it.Doc)
+	if err != nil {
+		return false, fmt.Errorf("encode %s %s: %w", c.table, it.ID, err)
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	q := fmt.Sprintf(`UPDATE %s SET doc = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`, c.table)
+	res := c.db.conn(ctx).Exec(q, string(raw), now.UnixMicro(), it.ID, it.Version)
+	if res.Error != nil {
+		return false, fmt.Errorf("update %s %s: %w", c.table, it.ID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return false, nil
+	}
+	it.Version++
+	it.UpdatedAt = now
+	return true, nil
+}
+
+// Delete removes the document under id after check approves it (check may
+// be nil). It returns ErrNotFound if there is none.
+func (c *Collection[T]) Delete(ctx context.Context, id string, check func(Item[T]) error) error {
+	it, err := c.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if check != nil {
+		if err := check(it); err != nil {
+			return err
+		}
+	}
+	q := fmt.Sprintf(`DELETE FROM %s WHERE id = ? AND version = ?`, c.table)
+	res := c.db.conn(ctx).Exec(q, id, it.Version)
+	if res.Error != nil {
+		return fmt.Errorf("delete %s %s: %w", c.table, id, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("%s %s changed while being deleted: %w", c.table, id, ErrVersionMismatch)
+	}
+	return nil
+}
+
+// Page is one page of a listing.
+type Page[T any] struct {
+	Items []Item[T]
+	// Next is the Seq to continue after, or 0 when this is the last page.
+	Next int64
+}
+
+// List returns up to limit documents with Seq > after that match f, in
+// creation order. The filter runs in the database.
+func (c *Collection[T]) List(ctx context.Context, f query.Filter, after int64, limit int) (Page[T], error) {
+	where, args, err := c.schema.Where(c.db.Dialect, f, "doc")
+	if err != nil {
+		return Page[T]{}, err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `SELECT %s FROM %s WHERE seq > ?`, columns, c.table)
+	args = append([]any{after}, args...)
+	if where != "" {
+		b.WriteString(" AND (" + where + ")")
+	}
+	b.WriteString(" ORDER BY seq LIMIT ?")
+	args = append(args, limit+1)
+	if where == "" || c.db.Dialect != query.Postgres || c.db.inTx(ctx) {
+		return c.scanPage(ctx, b.String(), args, limit)
+	}
+	// PostgreSQL cannot estimate how many rows a JSON predicate keeps; it
+	// guesses "almost none" and then prefers scanning the whole table and
+	// sorting to walking the seq index until the page is full. Measured on
+	// 50,000 documents: 23 s instead of 0.2 s for a traversal. Walking the
+	// index is always right for keyset paging, so say so for this query.
+	var p Page[T]
+	err = c.db.Tx(ctx, func(ctx context.Context) error {
+		if err := c.db.conn(ctx).Exec("SET LOCAL enable_sort = off").Error; err != nil {
+			return err
+		}
+		if err := c.db.conn(ctx).Exec("SET LOCAL enable_seqscan = off").Error; err != nil {
+			return err
+		}
+		var err error
+		p, err = c.scanPage(ctx, b.String(), args, limit)
+		return err
+	})
+	return p, err
+}
+
+func (c *Collection[T]) scanPage(ctx context.Context, q string, args []any, limit int) (Page[T], error) {
+	rows, err := c.db.conn(ctx).Raw(q, args...).Rows()
+	if err != nil {
+		return Page[T]{}, fmt.Errorf("list %s: %w", c.table, err)
+	}
+	defer rows.Close()
+	var p Page[T]
+	for rows.Next() {
+		var it Item[T]
+		if err := scanItem(rows, &it); err != nil {
+			return Page[T]{}, fmt.Errorf("list %s: %w", c.table, err)
+		}
+		if len(p.Items) == limit {
+			p.Next = p.Items[len(p.Items)-1].Seq
+			break
+		}
+		p.Items = append(p.Items, it)
+	}
+	if err := rows.Err(); err != nil {
+		return Page[T]{}, fmt.Errorf("list %s: %w", c.table, err)
+	}
+	return p, nil
+}
+
+const columns = `seq, id, version, created_at, updated_at, doc`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanItem[T any](s scanner, it *Item[T]) error {
+	var raw []byte
+	var created, updated int64
+	if err := s.Scan(&it.Seq, &it.ID, &it.Version, &created, &updated, &raw); err != nil {
+		return err
+	}
+	it.CreatedAt, it.UpdatedAt = time.UnixMicro(created).UTC(), time.UnixMicro(updated).UTC()
+	if err := json.Unmarshal(raw, &it.Doc); err != nil {
+		return fmt.Errorf("decode %s: %w", it.ID, err)
+	}
+	return nil
+}
+
+func isUniqueViolation(err error) bool {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return true
+	}
+	s := err.Error()
+	return strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "SQLSTATE 23505")
+}
+
+// DB returns the database the collection lives in, for transactions.
+func (c *Collection[T]) DB() *DB { return c.db }

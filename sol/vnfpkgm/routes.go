@@ -1,0 +1,44 @@
+package vnfpkgm
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/cadenza-mano/cadenza/internal/catalog"
+	"github.com/cadenza-mano/cadenza/sol/sol013"
+)
+
+// API is VNF package management as the NFVO serves it.
+var API = sol013.API{Name: "vnfpkgm", Versions: []sol013.Version{{Major: 1, Version: "1.3.0"}}}
+
+func init() {
+	sol013.RegisterClassifier(func(err error) (int, string) {
+		if errors.Is(err, catalog.ErrStateConflict) {
+			return http.StatusConflict, err.Error()
+		}
+		return 0, ""
+	})
+}
+
+// Server answers the VNF package management API from a catalogue.
+type Server struct {
+	catalog *catalog.Service
+	prefix  string
+}
+
+// Mount serves the API on e, authorising requests with auth.
+func Mount(e *gin.Engine, auth sol013.Authenticator, c *catalog.Service) {
+	s := &Server{catalog: c, prefix: API.Prefix(1)}
+	API.Mount(e, auth, 1, s.routes)
+}
+
+// routes is the whole URL tree of the interface.
+func (s *Server) routes(g *gin.RouterGroup) {
+	g.GET("/vnf_packages", sol013.Wrap(s.list))
+	g.POST("/vnf_packages", sol013.Wrap(s.create))
+	g.GET("/vnf_packages/:id", sol013.Wrap(s.get))
+	g.PATCH("/vnf_packages/:id", sol013.Wrap(s.modify))
+	g.DELETE("/vnf_packages/:id", sol013.Wrap(s.delete))
+}
