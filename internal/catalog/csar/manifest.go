@@ -129,7 +129,7 @@ func splitSignature(data []byte) ([]byte, []byte, error) {
 	idx := indexLine(data, cmsBegin)
 	if idx < 0 {
 		if bytes.Contains(data, []byte(cmsEnd)) {
-			return nil, nil, errors.New("END CMS line without BEGIN CMS line")
+			return nil, nil, errors.New("end of a CMS block without its beginning")
 		}
 		return data, nil, nil
 	}
@@ -198,7 +198,7 @@ func (p *manifestParser) topLevel(key, value string) error {
 		return fmt.Errorf("unexpected key %q", key)
 	}
 	if value != "" {
-		return fmt.Errorf("%s: expected a block, got a value", key)
+		return fmt.Errorf("key %s: expected a block, got a value", key)
 	}
 	return nil
 }
@@ -255,7 +255,7 @@ func (p *manifestParser) startEntry(value string) error {
 		e.Source = src
 	}
 	if p.sources[e.Source] {
-		return fmt.Errorf("Source %q listed more than once", e.Source)
+		return fmt.Errorf("file %q listed more than once", e.Source)
 	}
 	p.sources[e.Source] = true
 	p.entry, p.section = &e, sectionEntry
@@ -292,7 +292,7 @@ func (p *manifestParser) setPath(dst *string, key, value string) error {
 
 func setOnce[T ~string](dst *T, v T, key string) error {
 	if *dst != "" {
-		return fmt.Errorf("%s repeated in a Source block", key)
+		return fmt.Errorf("key %s repeated in a Source block", key)
 	}
 	*dst = v
 	return nil
@@ -329,11 +329,11 @@ func (p *manifestParser) closeEntry() error {
 		return nil
 	}
 	if e.Algorithm == "" || e.Hash == "" {
-		return fmt.Errorf("Source %q lacks Algorithm or Hash", e.Source)
+		return fmt.Errorf("entry for %q lacks Algorithm or Hash", e.Source)
 	}
 	h, ok := normalizeHash(e.Algorithm, e.Hash)
 	if !ok {
-		return fmt.Errorf("Source %q: Hash is not a %s digest in hex", e.Source, e.Algorithm)
+		return fmt.Errorf("entry for %q: Hash is not a %s digest in hex", e.Source, e.Algorithm)
 	}
 	e.Hash = h
 	p.m.Sources = append(p.m.Sources, *e)

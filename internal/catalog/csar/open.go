@@ -62,6 +62,9 @@ type File struct {
 	Digest Checksum
 	// Signed is set when the file's own CMS signature verified.
 	Signed bool
+	// NonMANOSet names the manifest's non-MANO artifact set listing the
+	// file (VnfPackageArtifactInfo.nonManoArtifactSetId), "" for none.
+	NonMANOSet string
 }
 
 // File returns the file at path, if the package has it.
@@ -250,6 +253,7 @@ func (p *Package) fill(a *archive, l *layout, exps []expectation, m *meter, opts
 	if err := p.checkDigests(exps, sums); err != nil {
 		return err
 	}
+	p.markNonMANO()
 	if err := p.checkUnlisted(l, exps, opts.Strict); err != nil {
 		return err
 	}

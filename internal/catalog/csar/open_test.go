@@ -447,6 +447,9 @@ func TestOpenManifestVariants(t *testing.T) {
 			if strings.Join(got, ",") != strings.Join(tt.warnings, ",") {
 				t.Errorf("warnings = %v, want entries %v", p.Warnings, tt.warnings)
 			}
+			if f, ok := p.File("Files/onap/onap.yaml"); ok && f.NonMANOSet != "prv.happy-nfv.onap" {
+				t.Errorf("non-MANO set of %s = %q", f.Path, f.NonMANOSet)
+			}
 		})
 	}
 }

@@ -102,6 +102,20 @@ func (p *Package) checkDigests(exps []expectation, sums map[string]map[Algorithm
 	return nil
 }
 
+// markNonMANO records which non-MANO artifact set lists each file.
+func (p *Package) markNonMANO() {
+	if p.Manifest == nil {
+		return
+	}
+	for set, paths := range p.Manifest.NonMANOArtifactSets {
+		for _, path := range paths {
+			if i := p.fileIndex(path); i >= 0 {
+				p.Files[i].NonMANOSet = set
+			}
+		}
+	}
+}
+
 func (p *Package) fileIndex(path string) int {
 	i := sort.Search(len(p.Files), func(i int) bool { return p.Files[i].Path >= path })
 	if i < len(p.Files) && p.Files[i].Path == path {
