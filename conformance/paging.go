@@ -109,8 +109,11 @@ func nextTarget(link string) (string, bool) {
 	if end < 0 {
 		return "", false
 	}
-	target, params := link[1:end], link[end+1:]
-	for _, p := range strings.Split(params, ";") {
+	target, params := link[1:end], strings.TrimSpace(link[end+1:])
+	if strings.Contains(target, "<") || !strings.HasPrefix(params, ";") {
+		return "", false
+	}
+	for _, p := range strings.Split(params[1:], ";") {
 		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
 		if strings.EqualFold(k, "rel") && strings.EqualFold(strings.Trim(v, `"`), "next") {
 			return target, true
