@@ -29,6 +29,8 @@ type api struct {
 	// {variables}. The first must be a list without variables: the checks
 	// of Accept and of tokens read it.
 	resources []resource
+	// listSchema names the schema of the body of GET on resources[0].
+	listSchema string
 	// vars gives values to the resources' variables, creating whatever
 	// they must name.
 	vars func(ctx context.Context) (map[string]string, error)

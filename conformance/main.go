@@ -8,6 +8,17 @@
 // Each API has its own file of checks (vnfpkgm.go, ...); sol013.go holds the
 // checks every API must pass, built from the API's description. Everything a
 // run creates on the servers is tagged with a run id and deleted at the end.
+//
+// To add an API: describe it with newAPI (name, major version, ETSI schema
+// folders, URL tree with allowed methods, a request that takes a JSON body,
+// and how to name an instance of each resource), start its suite with
+// sol013Checks, add its own checks, end with a cleanup check and
+// versionCheck, and list the suite in apiSuites. Reusable pieces live in
+// conformance/check (client, assertions, report) and conformance/etsischema
+// (schemas), which the API packages' Go tests import too.
+//
+// Without --token or --client-id the servers are taken to run with
+// --auth none and the authorisation checks are skipped, not passed.
 package main
 
 import (

@@ -265,13 +265,23 @@ func (a *api) checkScope(ctx context.Context) error {
 	}
 	errs := []error{a.expectChallenge(r, http.StatusForbidden, `error="insufficient_scope"`)}
 	if slices.Contains(strings.Fields(scopes), fmt.Sprintf("%s:v%d:readonly", a.name, a.major)) {
-		r, err := c.Get(ctx, a.prefix()+a.resources[0].path)
-		if err == nil {
-			err = r.ExpectStatus(http.StatusOK)
-		}
-		errs = append(errs, err)
+		errs = append(errs, a.readWith(ctx, c))
 	}
 	return errors.Join(errs...)
+}
+
+// readWith reads the API's first resource with c, expecting 200 and a
+// valid body.
+func (a *api) readWith(ctx context.Context, c *check.Client) error {
+	schemas, err := a.schema(a.listSchema)
+	if err != nil {
+		return err
+	}
+	r, err := c.Get(ctx, a.prefix()+a.resources[0].path)
+	if err != nil {
+		return err
+	}
+	return r.ExpectJSON(http.StatusOK, nil, schemas...)
 }
 
 // expectChallenge checks a 401 or 403 ProblemDetails with a Bearer

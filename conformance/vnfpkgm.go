@@ -65,8 +65,9 @@ func newVnfpkgm(schemas *etsischema.Set, nfvo *server) *vnfpkgm {
 			{path: "/vnf_packages", methods: []string{http.MethodGet, http.MethodPost}},
 			{path: "/vnf_packages/{vnfPkgId}", methods: []string{http.MethodGet, http.MethodPatch, http.MethodDelete}},
 		},
-		vars:   p.vars,
-		create: bodyTarget{method: http.MethodPost, path: "/vnf_packages", body: p.createBody},
+		listSchema: "vnfPkgsInfo",
+		vars:       p.vars,
+		create:     bodyTarget{method: http.MethodPost, path: "/vnf_packages", body: p.createBody},
 	})
 	return p
 }
