@@ -273,6 +273,11 @@ func (p *Package) extractAll(a *archive, exps []expectation, m *meter) (map[stri
 	for _, e := range exps {
 		algs[e.path] = append(algs[e.path], e.sum.Algorithm)
 	}
+	for dir := range a.dirs { // empty directories too (e.g. ETSI-Entry-Licenses)
+		if err := p.root.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("create directory %s: %w", dir, err)
+		}
+	}
 	sums := make(map[string]map[Algorithm]string, len(a.files))
 	bp := getBuffer()
 	defer putBuffer(bp)

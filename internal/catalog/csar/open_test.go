@@ -413,7 +413,21 @@ func TestOpenManifestVariants(t *testing.T) {
 		name     string
 		mutate   func(t *testing.T, b *pkgBuilder)
 		warnings []string
+		check    func(t *testing.T, p *csar.Package)
 	}{
+		{
+			name: "empty licenses directory",
+			mutate: func(t *testing.T, b *pkgBuilder) {
+				b.remove("Licenses/LICENSE.txt")
+				b.files = append(b.files, zfile{name: "Licenses/", method: zip.Store})
+				b.setManifest(t, "vnf.mf", map[string]string{imagePath: "SHA-512"}, nil)
+			},
+			check: func(t *testing.T, p *csar.Package) {
+				if info, err := fs.Stat(p.FS(), "Licenses"); err != nil || !info.IsDir() {
+					t.Errorf("Licenses directory not extracted: %v", err)
+				}
+			},
+		},
 		{
 			name: "TOSCA.meta without ETSI-Entry-Manifest uses the root manifest",
 			mutate: func(t *testing.T, b *pkgBuilder) {
@@ -428,6 +442,14 @@ func TestOpenManifestVariants(t *testing.T) {
 				b.setManifest(t, "vnf.mf", nil, nil)
 				extra := "\nSource: https://images.example.com/vm2.qcow2\n\nnon_mano_artifact_sets:\n  prv.happy-nfv.onap:\n    Source: Files/onap/onap.yaml\n"
 				b.replace("vnf.mf", append(b.get("vnf.mf"), extra...))
+			},
+			check: func(t *testing.T, p *csar.Package) {
+				if f, _ := p.File("Files/onap/onap.yaml"); f.NonMANOSet != "prv.happy-nfv.onap" {
+					t.Errorf("non-MANO set of Files/onap/onap.yaml = %q", f.NonMANOSet)
+				}
+				if src := p.Manifest.Sources[len(p.Manifest.Sources)-1]; !src.External {
+					t.Errorf("last Source %+v not external", src)
+				}
 			},
 		},
 	}
@@ -447,8 +469,8 @@ func TestOpenManifestVariants(t *testing.T) {
 			if strings.Join(got, ",") != strings.Join(tt.warnings, ",") {
 				t.Errorf("warnings = %v, want entries %v", p.Warnings, tt.warnings)
 			}
-			if f, ok := p.File("Files/onap/onap.yaml"); ok && f.NonMANOSet != "prv.happy-nfv.onap" {
-				t.Errorf("non-MANO set of %s = %q", f.Path, f.NonMANOSet)
+			if tt.check != nil {
+				tt.check(t, p)
 			}
 		})
 	}
