@@ -161,9 +161,30 @@ func entryName(raw string) (string, bool, error) {
 		return "", false, newError(KindUnsafePath, raw, "name contains a backslash or NUL byte")
 	case name == "" || name == "." || !fs.ValidPath(name):
 		return "", false, newError(KindUnsafePath, raw, "path is not a canonical relative path (\"..\", \".\" or empty element)")
+	case tooLong(name):
+		return "", false, newError(KindUnsafePath, truncate(raw, 80), "name too long for the content store")
 	}
 	return name, isDir, nil
 }
+
+// tooLong reports a name the file system would refuse: longer than
+// maxNameLen, or with an element longer than maxElemLen.
+func tooLong(name string) bool {
+	if len(name) > maxNameLen {
+		return true
+	}
+	for _, elem := range strings.Split(name, "/") {
+		if len(elem) > maxElemLen {
+			return true
+		}
+	}
+	return false
+}
+
+const (
+	maxNameLen = 1024
+	maxElemLen = 255
+)
 
 func hasDriveLetter(name string) bool {
 	return len(name) >= 2 && name[1] == ':' &&

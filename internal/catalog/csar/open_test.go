@@ -229,6 +229,13 @@ func TestOpenRejectsHostilePackages(t *testing.T) {
 			entry: "..\\evil",
 		},
 		{
+			name: "name too long",
+			zip: func(t *testing.T) string {
+				return rawZip(t, zfile{name: "Files/" + strings.Repeat("a", 300), data: []byte("x")})
+			},
+			kind: csar.KindUnsafePath,
+		},
+		{
 			name: "symlink entry",
 			zip: func(t *testing.T) string {
 				return rawZip(t, zfile{name: "Files/link", data: []byte("/etc/passwd"), mode: fs.ModeSymlink | 0o777})
