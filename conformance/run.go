@@ -19,11 +19,16 @@ func run(ctx context.Context, cfg config, out io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	nfvo, err := newServer("nfvo", cfg.NFVO, &cfg)
+	// SOL 013's ProblemDetails, as ETSI ships it with each interface.
+	problem, err := schemas.Schema("SOL005/VNFPackageManagement-API/ProblemDetails")
 	if err != nil {
 		return 0, err
 	}
-	vnfm, err := newServer("vnfm", cfg.VNFM, &cfg)
+	nfvo, err := newServer("nfvo", cfg.NFVO, &cfg, problem)
+	if err != nil {
+		return 0, err
+	}
+	vnfm, err := newServer("vnfm", cfg.VNFM, &cfg, problem)
 	if err != nil {
 		return 0, err
 	}

@@ -16,17 +16,19 @@ type server struct {
 	name   string
 	cfg    *config
 	client *check.Client
+	// problem is the ProblemDetails schema for answers outside any API.
+	problem check.Validator
 
 	mu   sync.Mutex
 	apis []*api
 }
 
-func newServer(name, base string, cfg *config) (*server, error) {
+func newServer(name, base string, cfg *config, problem check.Validator) (*server, error) {
 	c, err := check.NewClient(base, cfg.Token)
 	if err != nil {
 		return nil, fmt.Errorf("--%s: %w", name, err)
 	}
-	s := &server{name: name, cfg: cfg, client: c}
+	s := &server{name: name, cfg: cfg, client: c, problem: problem}
 	c.ObserveFunc = s.observe
 	return s, nil
 }
@@ -58,7 +60,17 @@ func (s *server) suite() check.Suite {
 		{Name: "GET /healthz: 200", Run: s.probe("/healthz")},
 		{Name: "GET /readyz: 200", Run: s.probe("/readyz")},
 		{Name: "GET /metrics: Prometheus text with per-route request counts", Run: s.checkMetrics},
+		{Name: "unknown path outside any API: 404 ProblemDetails", Run: s.checkNotFound},
 	}}
+}
+
+func (s *server) checkNotFound(ctx context.Context) error {
+	r, err := s.client.Get(ctx, "/no_such_api/v1/no_such_resource")
+	if err != nil {
+		return err
+	}
+	_, err = r.ExpectProblem(http.StatusNotFound, s.problem)
+	return err
 }
 
 func (s *server) checkToken(ctx context.Context) error {

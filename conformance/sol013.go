@@ -31,9 +31,15 @@ func sol013Checks(a *api) []check.Check {
 		{Name: "GET " + a.prefix() + "/api_versions: 200, ApiVersionInformation", Run: a.checkAPIVersions(true)},
 		{Name: "unknown path: 404 ProblemDetails", Run: a.checkNotFound},
 	}
+	get := []string{http.MethodGet}
+	cs = append(cs,
+		check.Check{Name: "405 matrix of /" + a.name + "/api_versions (allows GET)",
+			Run: a.checkMethodMatrix(resource{path: "/" + a.name + "/api_versions", methods: get}, "")},
+		check.Check{Name: "405 matrix of " + a.prefix() + "/api_versions (allows GET)",
+			Run: a.checkMethodMatrix(resource{path: "/api_versions", methods: get}, a.prefix())})
 	for _, r := range a.resources {
 		cs = append(cs, check.Check{Name: "405 matrix of " + r.path + " (allows " + strings.Join(r.methods, ", ") + ")",
-			Run: a.checkMethodMatrix(r)})
+			Run: a.checkMethodMatrix(r, a.prefix())})
 	}
 	return append(cs,
 		check.Check{Name: "406 for an Accept the resource cannot produce", Run: a.checkNotAcceptable},
@@ -130,15 +136,19 @@ func (a *api) checkNotFound(ctx context.Context) error {
 	return a.problem(r, http.StatusNotFound)
 }
 
-// checkMethodMatrix sends every method the resource does not allow and
-// expects 405 with an Allow header naming exactly the allowed ones.
-func (a *api) checkMethodMatrix(res resource) func(context.Context) error {
+// checkMethodMatrix sends every method the resource below base does not
+// allow and expects 405 with an Allow header naming exactly the allowed
+// ones.
+func (a *api) checkMethodMatrix(res resource, base string) func(context.Context) error {
 	return func(ctx context.Context) error {
-		vars, err := a.vars(ctx)
-		if err != nil {
-			return fmt.Errorf("set up: %w", err)
+		var vars map[string]string
+		if strings.Contains(res.path, "{") {
+			var err error
+			if vars, err = a.vars(ctx); err != nil {
+				return fmt.Errorf("set up: %w", err)
+			}
 		}
-		path, err := expand(a.prefix()+res.path, vars)
+		path, err := expand(base+res.path, vars)
 		if err != nil {
 			return err
 		}
