@@ -53,6 +53,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+if [ "$backend" = postgres ] && ! pg_isready -q -h "$PGHOST" -p 5432; then
+	log "PostgreSQL does not answer on $PGHOST:5432 (hack/test-deps.sh starts it)"
+	exit 1
+fi
+
 log "building"
 $GO build -o bin/ ./cmd/nfvo ./cmd/vnfm
 $GO build -o "$work/conformance" ./conformance
