@@ -38,11 +38,6 @@ func main() {
 	}
 }
 
-// errFailed is returned when the run completed and some check failed.
-type errFailed int
-
-func (e errFailed) Error() string { return fmt.Sprintf("%d checks failed", int(e)) }
-
 func command() *cobra.Command {
 	var cfg config
 	cmd := &cobra.Command{
@@ -59,7 +54,7 @@ func command() *cobra.Command {
 				return err
 			}
 			if failed > 0 {
-				fmt.Fprintf(cmd.ErrOrStderr(), "conformance: %v\n", errFailed(failed))
+				fmt.Fprintf(cmd.ErrOrStderr(), "conformance: %d checks failed\n", failed)
 				os.Exit(1)
 			}
 			return nil

@@ -138,12 +138,3 @@ func ids(items []item) (map[string]bool, error) {
 	}
 	return out, nil
 }
-
-// decode converts a JSON value into v by way of its encoding.
-func decode(from, v any) error {
-	raw, err := json.Marshal(from)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(raw, v)
-}
