@@ -1,6 +1,7 @@
 // Command conformance checks live Cadenza servers against ETSI NFV-SOL 013,
 // SOL 005 and SOL 003 over real HTTP, and prints a table of checks passed and
-// failed per API. It exits 1 if any check failed.
+// failed per API. It exits 1 if any check failed, 2 if the run could not
+// start.
 //
 //	go run ./conformance --nfvo http://127.0.0.1:9880 --vnfm http://127.0.0.1:9890 \
 //	    --client-id ID --client-secret SECRET
@@ -23,6 +24,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -31,8 +33,16 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// errChecksFailed ends a run that completed with failed checks.
+var errChecksFailed = errors.New("checks failed")
+
 func main() {
-	if err := command().ExecuteContext(context.Background()); err != nil {
+	err := command().ExecuteContext(context.Background())
+	switch {
+	case errors.Is(err, errChecksFailed):
+		fmt.Fprintf(os.Stderr, "conformance: %v\n", err)
+		os.Exit(1)
+	case err != nil:
 		fmt.Fprintf(os.Stderr, "conformance: %v\n", err)
 		os.Exit(2)
 	}
@@ -54,8 +64,7 @@ func command() *cobra.Command {
 				return err
 			}
 			if failed > 0 {
-				fmt.Fprintf(cmd.ErrOrStderr(), "conformance: %d checks failed\n", failed)
-				os.Exit(1)
+				return fmt.Errorf("%d %w", failed, errChecksFailed)
 			}
 			return nil
 		},
