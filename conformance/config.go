@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -74,6 +75,10 @@ func (c *config) complete() error {
 		b := make([]byte, 6)
 		_, _ = rand.Read(b)
 		c.RunID = "r" + hex.EncodeToString(b)
+	}
+	// The run id goes into filters unquoted.
+	if strings.Trim(c.RunID, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != "" {
+		errs = append(errs, fmt.Errorf("--run-id %q: use letters, digits, _ and - only", c.RunID))
 	}
 	return errors.Join(errs...)
 }

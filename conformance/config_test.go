@@ -17,6 +17,8 @@ func TestConfigComplete(t *testing.T) {
 		{name: "token and client", cfg: config{NFVO: "http://a", VNFM: "http://b", Token: "t", ClientID: "c", ClientSecret: "s"}},
 		{name: "client without secret", cfg: config{NFVO: "http://a", VNFM: "http://b", ClientID: "c"}},
 		{name: "limited without secret", cfg: config{NFVO: "http://a", VNFM: "http://b", LimitedID: "c"}},
+		{name: "run id", cfg: config{NFVO: "http://a", VNFM: "http://b", RunID: "nightly_2-a"}, ok: true},
+		{name: "run id breaking filters", cfg: config{NFVO: "http://a", VNFM: "http://b", RunID: "a,b)"}},
 	}
 	t.Setenv("CONFORMANCE_CLIENT_SECRET", "")
 	t.Setenv("CONFORMANCE_LIMITED_CLIENT_SECRET", "")
