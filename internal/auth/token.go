@@ -20,8 +20,9 @@ import (
 // hundred bytes.
 const maxTokenRequest = 16 << 10
 
-// realm names the protection space in WWW-Authenticate challenges.
-const realm = "cadenza"
+// Realm names the protection space in WWW-Authenticate challenges: one for
+// the whole MANO, since one authorization server serves every API.
+const Realm = "cadenza"
 
 // OAuth 2.0 error codes of the token endpoint (RFC 6749 §5.2).
 const (
@@ -79,7 +80,7 @@ func (s *Server) serveToken(w http.ResponseWriter, r *http.Request) {
 
 func writeTokenError(w http.ResponseWriter, err *tokenError) {
 	if err.status == http.StatusUnauthorized {
-		w.Header().Set("WWW-Authenticate", `Basic realm="`+realm+`"`)
+		w.Header().Set("WWW-Authenticate", `Basic realm="`+Realm+`"`)
 	}
 	if err.status == http.StatusMethodNotAllowed {
 		w.Header().Set("Allow", http.MethodPost)
