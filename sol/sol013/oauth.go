@@ -20,10 +20,6 @@ type Authenticator interface {
 	Authenticate(r *http.Request, scopes ...string) error
 }
 
-// realm is the protection space named in Bearer challenges: one for the
-// whole MANO, since one authorization server serves every API.
-const realm = "cadenza"
-
 // authorize asks auth for a scope of major m: the readonly scope suffices
 // for safe methods, the all scope is needed otherwise.
 func (a API) authorize(au Authenticator, m int) gin.HandlerFunc {
@@ -61,12 +57,12 @@ func authError(err error, scopes []string) *Error {
 	switch {
 	case errors.Is(err, auth.ErrForbidden):
 		status = http.StatusForbidden
-		challenge = `Bearer realm="` + realm + `", error="insufficient_scope", scope="` +
+		challenge = `Bearer realm="` + auth.Realm + `", error="insufficient_scope", scope="` +
 			quotable(strings.Join(scopes, " ")) + `"`
 	case errors.Is(err, auth.ErrNoToken):
-		challenge = `Bearer realm="` + realm + `"`
+		challenge = `Bearer realm="` + auth.Realm + `"`
 	case errors.Is(err, auth.ErrUnauthenticated):
-		challenge = `Bearer realm="` + realm + `", error="invalid_token", error_description="` +
+		challenge = `Bearer realm="` + auth.Realm + `", error="invalid_token", error_description="` +
 			quotable(err.Error()) + `"`
 	default:
 		return Wrapf(err, http.StatusInternalServerError, "authorisation failed")
