@@ -45,7 +45,11 @@ type ServerOptions struct {
 
 // Server is the built-in OAuth 2.0 authorization server: the client
 // credentials grant at TokenPath and the signing keys at JWKSPath. It is an
-// http.Handler for those two paths and safe for concurrent use.
+// http.Handler for those two paths and safe for concurrent use. On a gin
+// engine, route both paths to it for every method:
+//
+//	e.Any(auth.TokenPath, gin.WrapH(srv))
+//	e.Any(auth.JWKSPath, gin.WrapH(srv))
 type Server struct {
 	issuer   string
 	audience jwt.ClaimStrings
@@ -129,6 +133,9 @@ func checkClient(c Client, known []string, seen map[string]bool) []error {
 		errs = append(errs, fmt.Errorf("client %q is registered twice", c.ID))
 	}
 	seen[c.ID] = true
+	if len(c.Scopes) == 0 && len(known) == 0 {
+		errs = append(errs, fmt.Errorf("client %q has no scope to be granted", c.ID))
+	}
 	for _, sc := range c.Scopes {
 		if !slices.Contains(known, sc) {
 			errs = append(errs, fmt.Errorf("client %q: unknown scope %q (known: %v)", c.ID, sc, known))

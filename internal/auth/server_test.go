@@ -217,6 +217,9 @@ func TestNewServer_Invalid(t *testing.T) {
 		}, `unknown scope "vnflcm:v9:all"`},
 		{"duplicate client", func(o *auth.ServerOptions) { o.Clients = []auth.Client{adminClient, adminClient} }, "registered twice"},
 		{"empty secret", func(o *auth.ServerOptions) { o.Clients = []auth.Client{{ID: "a"}} }, "empty client secret"},
+		{"client with nothing to grant", func(o *auth.ServerOptions) {
+			o.Scopes, o.Clients = nil, []auth.Client{{ID: "a", Secret: "b"}}
+		}, "no scope to be granted"},
 		{"bad known scope", func(o *auth.ServerOptions) { o.Scopes = []string{"two words"} }, "not an RFC 6749 scope token"},
 	}
 	for _, tt := range tests {
