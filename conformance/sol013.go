@@ -50,6 +50,7 @@ func sol013Checks(a *api) []check.Check {
 		check.Check{Name: "401 without a token, with WWW-Authenticate", Run: a.checkNoToken},
 		check.Check{Name: "401 with an invalid token", Run: a.checkBadToken},
 		check.Check{Name: "403 for a token lacking the write scope; read-only scope may read", Run: a.checkScope},
+		check.Check{Name: "an OpenStack X-Auth-Token header is ignored", Run: a.checkXAuthToken},
 	)
 }
 
@@ -278,6 +279,21 @@ func (a *api) checkScope(ctx context.Context) error {
 		errs = append(errs, a.readWith(ctx, c))
 	}
 	return errors.Join(errs...)
+}
+
+// checkXAuthToken reads with the header OpenStack clients such as
+// python-tackerclient add to every request; it must change nothing.
+func (a *api) checkXAuthToken(ctx context.Context) error {
+	schemas, err := a.schema(a.listSchema)
+	if err != nil {
+		return err
+	}
+	r, err := a.client().Do(ctx, check.Request{Method: http.MethodGet, Path: a.prefix() + a.resources[0].path,
+		Header: http.Header{"X-Auth-Token": {"gAAAAABkeystone-token"}}})
+	if err != nil {
+		return err
+	}
+	return r.ExpectJSON(http.StatusOK, nil, schemas...)
 }
 
 // readWith reads the API's first resource with c, expecting 200 and a

@@ -78,6 +78,7 @@ func vnfpkgmSuite(p *vnfpkgm) check.Suite {
 	cs := sol013Checks(p.api)
 	cs = append(cs,
 		check.Check{Name: "POST /vnf_packages: 201, Location, VnfPkgInfo", Run: p.checkCreate},
+		check.Check{Name: "POST with Content-Type application/json; charset=utf-8: 201", Run: p.checkCreateCharset},
 		check.Check{Name: "GET /vnf_packages/{id}: 200, ETag, VnfPkgInfo", Run: p.checkGet},
 		check.Check{Name: "GET /vnf_packages/{unknown id}: 404 ProblemDetails", Run: p.checkGetUnknown},
 		check.Check{Name: "GET /vnf_packages: 200, list of VnfPkgInfo", Run: p.checkList},
@@ -175,6 +176,19 @@ func (p *vnfpkgm) checkCreate(ctx context.Context) error {
 			r, pkg.OnboardingState, pkg.OperationalState, pkg.UsageState))
 	}
 	return errors.Join(errs...)
+}
+
+func (p *vnfpkgm) checkCreateCharset(ctx context.Context) error {
+	schemas, err := p.schema("vnfPkgInfo")
+	if err != nil {
+		return err
+	}
+	r, err := p.client().Do(ctx, check.Request{Method: http.MethodPost, Path: p.prefix() + "/vnf_packages",
+		Body: p.createBody(""), ContentType: check.JSON + "; charset=utf-8"})
+	if err != nil {
+		return err
+	}
+	return r.ExpectJSON(http.StatusCreated, nil, schemas...)
 }
 
 // subjectPkg is the package the single-resource checks read and modify.

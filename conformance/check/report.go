@@ -78,7 +78,10 @@ func (r *Report) Write(w io.Writer) error {
 }
 
 func (r *Report) writeSummary(w io.Writer) error {
-	type count struct{ pass, fail, skip int }
+	type count struct {
+		pass, fail, skip int
+		took             time.Duration
+	}
 	var order []string
 	counts := map[string]*count{}
 	total := &count{}
@@ -90,6 +93,7 @@ func (r *Report) writeSummary(w io.Writer) error {
 			order = append(order, res.API)
 		}
 		for _, cc := range []*count{c, total} {
+			cc.took += res.Duration
 			switch res.Status {
 			case Pass:
 				cc.pass++
@@ -101,12 +105,12 @@ func (r *Report) writeSummary(w io.Writer) error {
 		}
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "API\tPASSED\tFAILED\tSKIPPED\t")
+	fmt.Fprintln(tw, "API\tPASSED\tFAILED\tSKIPPED\tTIME\t")
 	for _, api := range order {
 		c := counts[api]
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", api, c.pass, c.fail, c.skip)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t\n", api, c.pass, c.fail, c.skip, c.took.Round(time.Millisecond))
 	}
-	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t\n", total.pass, total.fail, total.skip)
+	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t%s\t\n", total.pass, total.fail, total.skip, total.took.Round(time.Millisecond))
 	return tw.Flush()
 }
 

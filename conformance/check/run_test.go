@@ -50,7 +50,7 @@ func TestRunAndReport(t *testing.T) {
 		"    second problem", // whole error under FAILURES
 		"check panicked: boom",
 		"vnfpkgm       0       3        0",
-		"total       1       3        1",
+		"  total       1       3        1",
 	} {
 		if !strings.Contains(out.String(), s) {
 			t.Errorf("report lacks %q:\n%s", s, out.String())
