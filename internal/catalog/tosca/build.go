@@ -224,7 +224,25 @@ func (l *loader) requirements(c *checker, t *TopologyTemplate, n *NodeTemplate, 
 		l.checkRequirement(c, t, n, r, joinPath(path, r.Name))
 		out = append(out, r)
 	}
+	l.checkOccurrences(n, out, v.Pos, path)
 	return out
+}
+
+// checkOccurrences reports requirements assigned more often than their
+// definition allows. Lower bounds are not enforced: SOL 001 descriptors
+// leave out a CP's virtual_link when the CP is exposed externally.
+func (l *loader) checkOccurrences(n *NodeTemplate, reqs []*RequirementAssignment, pos Pos, path string) {
+	count := map[string]int{}
+	for _, r := range reqs {
+		count[r.Name]++
+	}
+	for _, name := range sortedKeys(count) {
+		def := n.Type.Requirement(name)
+		if def == nil || def.Occurrences[1] < 0 || count[name] <= def.Occurrences[1] {
+			continue
+		}
+		l.d.add(CodeConstraint, pos, joinPath(path, name), "requirement %q assigned %d times, at most %d allowed", name, count[name], def.Occurrences[1])
+	}
 }
 
 func (l *loader) requirement(c *checker, e Entry, path string) *RequirementAssignment {

@@ -77,6 +77,35 @@ func (c *checker) propertyDefs(defs map[string]*PropertyDef, path string) {
 		if !def.Default.IsNull() {
 			c.value(def.Default, defSpec(def), joinPath(p, "default"))
 		}
+		c.constraintArgs(def.Type, def.Constraints, joinPath(p, "constraints"))
+	}
+}
+
+// constraintArgs checks that the bounds and values of comparison
+// constraints are values of the constrained type ("5 min" is no time).
+func (c *checker) constraintArgs(typ string, cons []*Constraint, path string) {
+	base := typ
+	if dt := c.reg.lookup(DataType, typ); dt != nil {
+		base = dt.primitiveBase()
+	}
+	switch base {
+	case "integer", "float", "version", "timestamp", "string",
+		"scalar-unit.size", "scalar-unit.time", "scalar-unit.frequency", "scalar-unit.bitrate":
+	default:
+		return // lists, maps, ranges and complex types bound other things
+	}
+	for _, con := range cons {
+		switch con.Op {
+		case "equal", "greater_than", "greater_or_equal", "less_than", "less_or_equal", "in_range", "valid_values":
+		default:
+			continue
+		}
+		for _, a := range con.Args {
+			if con.Op == "in_range" && a.Str == "UNBOUNDED" {
+				continue
+			}
+			c.value(a, spec{Type: base}, joinPath(path, con.Op))
+		}
 	}
 }
 

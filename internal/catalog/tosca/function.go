@@ -170,45 +170,80 @@ var ErrNotStatic = errors.New("value known only at run time")
 // maxResolveDepth bounds chains of functions referring to functions.
 const maxResolveDepth = 32
 
+// maxResolveSteps bounds the function calls one Resolve makes, so
+// functions that fan out (a concat of get_property of concats...) cannot
+// make resolution exponential.
+const maxResolveSteps = 10_000
+
 // maxResolvedString bounds strings built by concat and join.
 const maxResolvedString = 1 << 20
+
+// ResolveError is a function that could not be evaluated, located at the
+// outermost call.
+type ResolveError struct {
+	Pos Pos
+	Err error
+}
+
+// Error formats the problem with its position.
+func (e *ResolveError) Error() string { return e.Pos.String() + ": " + e.Err.Error() }
+
+// Unwrap returns the cause, e.g. ErrNotStatic.
+func (e *ResolveError) Unwrap() error { return e.Err }
+
+// resolver evaluates functions within one Resolve call.
+type resolver struct {
+	t     *TopologyTemplate
+	steps int
+	// active holds the node properties being evaluated, to report cycles.
+	active map[string]bool
+}
 
 // Resolve evaluates the functions in v (recursively, inside lists and maps
 // too) in the context of node self, which may be nil. Values without
 // functions are returned as they are.
 func (t *TopologyTemplate) Resolve(v *Value, self *NodeTemplate) (*Value, error) {
-	return t.resolve(v, self, 0)
+	r := &resolver{t: t, active: map[string]bool{}}
+	out, err := r.resolve(v, self, 0)
+	if err != nil {
+		var re *ResolveError
+		if errors.As(err, &re) {
+			return nil, err
+		}
+		return nil, &ResolveError{Pos: v.Pos, Err: err}
+	}
+	return out, nil
 }
 
-func (t *TopologyTemplate) resolve(v *Value, self *NodeTemplate, depth int) (*Value, error) {
+func (r *resolver) resolve(v *Value, self *NodeTemplate, depth int) (*Value, error) {
 	if depth > maxResolveDepth {
-		return nil, fmt.Errorf("%s: functions nested or chained deeper than %d", v.Pos, maxResolveDepth)
+		return nil, fmt.Errorf("functions nested or chained deeper than %d", maxResolveDepth)
 	}
 	switch {
 	case v == nil:
 		return nil, nil
 	case isFunction(v):
-		return t.call(v, self, depth+1)
+		return r.call(v, self, depth+1)
 	case v.Kind == KindList:
-		return t.resolveList(v, self, depth)
+		return r.resolveList(v, self, depth)
 	case v.Kind == KindMap:
-		return t.resolveMap(v, self, depth)
+		return r.resolveMap(v, self, depth)
 	}
 	return v, nil
 }
 
-func (t *TopologyTemplate) resolveList(v *Value, self *NodeTemplate, depth int) (*Value, error) {
+func (r *resolver) resolveList(v *Value, self *NodeTemplate, depth int) (*Value, error) {
 	var out *Value
 	for i, x := range v.List {
-		r, err := t.resolve(x, self, depth+1)
+		res, err := r.resolve(x, self, depth+1)
 		if err != nil {
 			return nil, err
 		}
-		if r != x && out == nil {
+		if res != x && out == nil {
 			out = &Value{Kind: KindList, Pos: v.Pos, List: append([]*Value{}, v.List...)}
 		}
 		if out != nil {
-			out.List[i] = r
+			out.List[i] = res
 		}
 	}
 	if out == nil {
@@ -217,18 +252,18 @@ func (t *TopologyTemplate) resolveList(v *Value, self *NodeTemplate, depth int) 
 	return out, nil
 }
 
-func (t *TopologyTemplate) resolveMap(v *Value, self *NodeTemplate, depth int) (*Value, error) {
+func (r *resolver) resolveMap(v *Value, self *NodeTemplate, depth int) (*Value, error) {
 	var out *Value
 	for i, e := range v.Map {
-		r, err := t.resolve(e.Value, self, depth+1)
+		res, err := r.resolve(e.Value, self, depth+1)
 		if err != nil {
 			return nil, err
 		}
-		if r != e.Value && out == nil {
+		if res != e.Value && out == nil {
 			out = &Value{Kind: KindMap, Pos: v.Pos, Map: append([]Entry{}, v.Map...)}
 		}
 		if out != nil {
-			out.Map[i].Value = r
+			out.Map[i].Value = res
 		}
 	}
 	if out == nil {
@@ -237,38 +272,45 @@ func (t *TopologyTemplate) resolveMap(v *Value, self *NodeTemplate, depth int) (
 	return out, nil
 }
 
-func (t *TopologyTemplate) call(v *Value, self *NodeTemplate, depth int) (*Value, error) {
+func (r *resolver) call(v *Value, self *NodeTemplate, depth int) (*Value, error) {
+	if r.steps++; r.steps > maxResolveSteps {
+		return nil, fmt.Errorf("more than %d function calls", maxResolveSteps)
+	}
 	name, arg := v.Map[0].Key, v.Map[0].Value
 	var (
-		r   *Value
+		res *Value
 		err error
 	)
 	switch name {
 	case "get_input":
-		r, err = t.callGetInput(arg, depth)
+		res, err = r.callGetInput(arg, depth)
 	case "get_property", "get_attribute":
-		r, err = t.callGetProperty(name, arg, self, depth)
+		res, err = r.callGetProperty(name, arg, self, depth)
 	case "concat":
-		r, err = t.callConcat(arg, self, depth)
+		res, err = r.callConcat(arg, self, depth)
 	case "join":
-		r, err = t.callJoin(arg, self, depth)
+		res, err = r.callJoin(arg, self, depth)
 	case "token":
-		r, err = t.callToken(arg, self, depth)
+		res, err = r.callToken(arg, self, depth)
 	default:
 		err = fmt.Errorf("%s: %w", name, ErrNotStatic)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", v.Pos, err)
+		var re *ResolveError
+		if errors.As(err, &re) {
+			return nil, err
+		}
+		return nil, &ResolveError{Pos: v.Pos, Err: err}
 	}
-	return r, nil
+	return res, nil
 }
 
-func (t *TopologyTemplate) callGetInput(arg *Value, depth int) (*Value, error) {
+func (r *resolver) callGetInput(arg *Value, depth int) (*Value, error) {
 	name, rest := arg.Str, []*Value(nil)
 	if arg.Kind == KindList && len(arg.List) > 0 {
 		name, rest = arg.List[0].Str, arg.List[1:]
 	}
-	in := t.inputs[name]
+	in := r.t.inputs[name]
 	if in == nil {
 		return nil, fmt.Errorf("get_input: no input %q", name)
 	}
@@ -279,11 +321,11 @@ func (t *TopologyTemplate) callGetInput(arg *Value, depth int) (*Value, error) {
 	if val == nil {
 		return nil, fmt.Errorf("get_input: input %q has no value", name)
 	}
-	r, err := t.resolve(val, nil, depth)
+	res, err := r.resolve(val, nil, depth)
 	if err != nil {
 		return nil, err
 	}
-	return walkValue(r, rest)
+	return walkValue(res, rest)
 }
 
 // walkValue follows list indexes and map keys into v.
@@ -309,13 +351,13 @@ func walkValue(v *Value, path []*Value) (*Value, error) {
 	return v, nil
 }
 
-func (t *TopologyTemplate) callGetProperty(fn string, arg *Value, self *NodeTemplate, depth int) (*Value, error) {
+func (r *resolver) callGetProperty(fn string, arg *Value, self *NodeTemplate, depth int) (*Value, error) {
 	if arg.Kind != KindList || len(arg.List) < 2 {
 		return nil, fmt.Errorf("%s needs [entity, name, ...]", fn)
 	}
 	node := self
 	if e := arg.List[0].Str; e != "SELF" {
-		node = t.nodes[e]
+		node = r.t.nodes[e]
 	}
 	if node == nil {
 		return nil, fmt.Errorf("%s: entity %q not found (%w for SOURCE, TARGET and HOST)", fn, arg.List[0].Str, ErrNotStatic)
@@ -325,7 +367,7 @@ func (t *TopologyTemplate) callGetProperty(fn string, arg *Value, self *NodeTemp
 	if c := node.Capabilities[names[0].Str]; c != nil && len(names) > 1 {
 		props, attrs, names = c.Properties, c.Attributes, names[1:]
 	} else if len(names) > 1 && node.Type != nil && node.Type.Requirement(names[0].Str) != nil {
-		target := t.requirementTarget(node, names[0].Str)
+		target := r.t.requirementTarget(node, names[0].Str)
 		if target == nil {
 			return nil, fmt.Errorf("%s: requirement %q of %q has no target node", fn, names[0].Str, node.Name)
 		}
@@ -340,11 +382,17 @@ func (t *TopologyTemplate) callGetProperty(fn string, arg *Value, self *NodeTemp
 	if val == nil {
 		return nil, fmt.Errorf("%s: %q of node %q has no value: %w", fn, names[0].Str, node.Name, ErrNotStatic)
 	}
-	r, err := t.resolve(val, node, depth)
+	key := fn + ":" + node.Name + "." + names[0].Str
+	if r.active[key] {
+		return nil, fmt.Errorf("%s: %q of node %q refers to itself", fn, names[0].Str, node.Name)
+	}
+	r.active[key] = true
+	defer delete(r.active, key)
+	res, err := r.resolve(val, node, depth)
 	if err != nil {
 		return nil, err
 	}
-	return walkValue(r, names[1:])
+	return walkValue(res, names[1:])
 }
 
 func (t *TopologyTemplate) requirementTarget(n *NodeTemplate, req string) *NodeTemplate {
@@ -356,50 +404,50 @@ func (t *TopologyTemplate) requirementTarget(n *NodeTemplate, req string) *NodeT
 	return nil
 }
 
-func (t *TopologyTemplate) scalarArgs(args []*Value, self *NodeTemplate, depth int) ([]string, error) {
+func (r *resolver) scalarArgs(args []*Value, self *NodeTemplate, depth int) ([]string, error) {
 	out := make([]string, 0, len(args))
 	total := 0
 	for _, a := range args {
-		r, err := t.resolve(a, self, depth)
+		res, err := r.resolve(a, self, depth)
 		if err != nil {
 			return nil, err
 		}
-		if r.Kind == KindList || r.Kind == KindMap {
-			return nil, fmt.Errorf("argument at %s is a %s, not a scalar", a.Pos, r.Kind)
+		if res.Kind == KindList || res.Kind == KindMap {
+			return nil, fmt.Errorf("argument at %s is a %s, not a scalar", a.Pos, res.Kind)
 		}
-		if total += len(r.Str); total > maxResolvedString {
+		if total += len(res.Str); total > maxResolvedString {
 			return nil, fmt.Errorf("result longer than %d bytes", maxResolvedString)
 		}
-		out = append(out, r.Str)
+		out = append(out, res.Str)
 	}
 	return out, nil
 }
 
-func (t *TopologyTemplate) callConcat(arg *Value, self *NodeTemplate, depth int) (*Value, error) {
+func (r *resolver) callConcat(arg *Value, self *NodeTemplate, depth int) (*Value, error) {
 	if arg.Kind != KindList {
 		return nil, errors.New("concat needs a list")
 	}
-	parts, err := t.scalarArgs(arg.List, self, depth)
+	parts, err := r.scalarArgs(arg.List, self, depth)
 	if err != nil {
-		return nil, fmt.Errorf("concat: %w", err)
+		return nil, err
 	}
 	return newString(strings.Join(parts, ""), arg.Pos), nil
 }
 
-func (t *TopologyTemplate) callJoin(arg *Value, self *NodeTemplate, depth int) (*Value, error) {
+func (r *resolver) callJoin(arg *Value, self *NodeTemplate, depth int) (*Value, error) {
 	if arg.Kind != KindList || len(arg.List) == 0 {
 		return nil, errors.New("join needs [list, delimiter]")
 	}
-	list, err := t.resolve(arg.List[0], self, depth)
+	list, err := r.resolve(arg.List[0], self, depth)
 	if err != nil {
 		return nil, err
 	}
 	if list.Kind != KindList {
 		return nil, errors.New("join: first argument must be a list")
 	}
-	parts, err := t.scalarArgs(list.List, self, depth)
+	parts, err := r.scalarArgs(list.List, self, depth)
 	if err != nil {
-		return nil, fmt.Errorf("join: %w", err)
+		return nil, err
 	}
 	delim := ""
 	if len(arg.List) > 1 {
@@ -408,22 +456,36 @@ func (t *TopologyTemplate) callJoin(arg *Value, self *NodeTemplate, depth int) (
 	return newString(strings.Join(parts, delim), arg.Pos), nil
 }
 
-func (t *TopologyTemplate) callToken(arg *Value, self *NodeTemplate, depth int) (*Value, error) {
+func (r *resolver) callToken(arg *Value, self *NodeTemplate, depth int) (*Value, error) {
 	if arg.Kind != KindList || len(arg.List) != 3 {
 		return nil, errors.New("token needs [string, separators, index]")
 	}
-	s, err := t.scalarArgs(arg.List[:1], self, depth)
+	s, err := r.scalarArgs(arg.List[:1], self, depth)
 	if err != nil {
-		return nil, fmt.Errorf("token: %w", err)
+		return nil, err
 	}
 	seps := arg.List[1].Str
 	idx, ok := arg.List[2].Int()
 	if !ok {
 		return nil, errors.New("token: index must be an integer")
 	}
-	fields := strings.FieldsFunc(s[0], func(r rune) bool { return strings.ContainsRune(seps, r) })
+	fields := splitAny(s[0], seps)
 	if idx < 0 || idx >= int64(len(fields)) {
 		return nil, fmt.Errorf("token: index %d out of range (%d tokens)", idx, len(fields))
 	}
 	return newString(fields[idx], arg.Pos), nil
+}
+
+// splitAny splits s at every occurrence of any character of seps; empty
+// tokens between adjacent separators are kept.
+func splitAny(s, seps string) []string {
+	var out []string
+	start := 0
+	for i, c := range s {
+		if strings.ContainsRune(seps, c) {
+			out = append(out, s[start:i])
+			start = i + len(string(c))
+		}
+	}
+	return append(out, s[start:])
 }

@@ -42,17 +42,11 @@ func (st *ServiceTemplate) Substitutions(nodeType string) []*TopologyTemplate {
 		if sm == nil || sm.Type == nil {
 			continue
 		}
-		if sm.Type.DerivesFrom(nodeType) || st.typeDerives(nodeType, sm.Type.Name) {
+		if sm.Type.DerivesFrom(nodeType) {
 			out = append(out, t)
 		}
 	}
 	return out
-}
-
-// typeDerives reports whether the node type child derives from parent.
-func (st *ServiceTemplate) typeDerives(child, parent string) bool {
-	t := st.types.lookup(NodeType, child)
-	return t != nil && t.DerivesFrom(parent)
 }
 
 // Import is one entry of an imports list.
