@@ -130,7 +130,7 @@ func (l *loader) checkNode(c *checker, t *TopologyTemplate, n *NodeTemplate, v *
 	n.Description = l.p.str(v.Get("description"), joinPath(path, "description"))
 	n.Metadata = l.p.strMap(v.Get("metadata"), joinPath(path, "metadata"))
 	n.Directives = l.p.strList(v.Get("directives"), joinPath(path, "directives"))
-	n.Artifacts = l.templateArtifacts(c, v.Get("artifacts"), joinPath(path, "artifacts"))
+	n.Artifacts = l.templateArtifacts(c, t.File, v.Get("artifacts"), joinPath(path, "artifacts"))
 	if n.Type == nil {
 		return
 	}
@@ -368,14 +368,20 @@ func (l *loader) operation(c *checker, ia *InterfaceAssignment, def *InterfaceDe
 	for k, in := range op.Inputs {
 		c.value(in, spec{Type: "any"}, joinPath(path, "inputs", k))
 	}
-	if op.Implementation != nil && op.Implementation.PrimaryArtifact != nil {
-		a := op.Implementation.PrimaryArtifact
-		a.Type = c.typeRef(a.TypeName, a.Pos, joinPath(path, "implementation", "primary", "type"), ArtifactType)
+	if impl := op.Implementation; impl != nil {
+		if a := impl.PrimaryArtifact; a != nil {
+			a.Type = c.typeRef(a.TypeName, a.Pos, joinPath(path, "implementation", "primary", "type"), ArtifactType)
+		}
+		for _, f := range append([]string{impl.Primary}, impl.Dependencies...) {
+			if _, named := artifacts[f]; !named && c.topo != nil {
+				l.checkPackageFile(c.topo.File, f, impl.Pos, joinPath(path, "implementation"))
+			}
+		}
 	}
 	ia.Operations[e.Key] = op
 }
 
-func (l *loader) templateArtifacts(c *checker, v *Value, path string) map[string]*Artifact {
+func (l *loader) templateArtifacts(c *checker, file string, v *Value, path string) map[string]*Artifact {
 	arts := l.p.artifacts(v, path)
 	for _, name := range sortedKeys(arts) {
 		a := arts[name]
@@ -388,6 +394,9 @@ func (l *loader) templateArtifacts(c *checker, v *Value, path string) map[string
 		if a.Type != nil {
 			props := v.Get(name).Get("properties")
 			a.Properties = c.assign(props, a.Type.Property, a.Type.AllProperties(), a.Pos, joinPath(apath, "properties"), "artifact property", true)
+		}
+		if a.Repository == "" && !containerImage(a) {
+			l.checkPackageFile(file, a.File, a.Pos, joinPath(apath, "file"))
 		}
 	}
 	return arts
@@ -542,4 +551,11 @@ func FromGo(v any, pos Pos) *Value {
 		return out
 	}
 	return &Value{Kind: KindString, Str: fmt.Sprint(v), Pos: pos}
+}
+
+// containerImage reports an image artifact whose file is a container image
+// reference (container_format docker), not a file of the package.
+func containerImage(a *Artifact) bool {
+	return a.Type != nil && a.Type.DerivesFrom("tosca.artifacts.Deployment.Image") &&
+		a.Properties["container_format"].String() == "docker"
 }

@@ -160,3 +160,26 @@ func (l *loader) readFile(name string) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// checkPackageFile reports a file an artifact or implementation names that
+// is not in the package. URLs and files outside the package are left to
+// the caller's policy on external artifacts.
+func (l *loader) checkPackageFile(from, file string, pos Pos, path string) {
+	if !l.checkFiles || file == "" {
+		return
+	}
+	if u, err := url.Parse(file); err != nil || (u.Scheme != "" && len(u.Scheme) > 1) {
+		return
+	}
+	name := pathpkg.Join(pathpkg.Dir(from), file)
+	if strings.HasPrefix(file, "/") {
+		name = strings.TrimPrefix(pathpkg.Clean(file), "/")
+	}
+	if !fs.ValidPath(name) {
+		l.d.add(CodeUnknownName, pos, path, "file %q is outside the package", file)
+		return
+	}
+	if _, err := fs.Stat(l.fsys, name); err != nil {
+		l.d.add(CodeUnknownName, pos, path, "file %q is not in the package", file)
+	}
+}

@@ -17,6 +17,11 @@ type Options struct {
 	Inputs map[string]any
 	// Limits bound the cost of the load; zero fields take defaults.
 	Limits Limits
+	// CheckArtifactFiles makes artifact files and operation
+	// implementations that name files (not URLs, not artifacts in a
+	// repository) errors unless they are in the package, as SOL 004
+	// requires of a CSAR.
+	CheckArtifactFiles bool
 }
 
 // supportedVersions are the tosca_definitions_version values understood.
@@ -61,6 +66,8 @@ type loader struct {
 	sol001 map[string]Pos
 	// builtin marks types of the profile being built.
 	builtin bool
+	// checkFiles is Options.CheckArtifactFiles.
+	checkFiles bool
 	// prefixes and builtinPrefixes record imports with namespace_prefix.
 	prefixes        []prefixed
 	builtinPrefixes []string
@@ -87,6 +94,7 @@ func Load(ctx context.Context, fsys fs.FS, entry string, opts Options) (*Service
 		return nil, fmt.Errorf("load built-in types: %w", err)
 	}
 	l := newLoader(ctx, fsys, opts.Limits)
+	l.checkFiles = opts.CheckArtifactFiles
 	entry = strings.TrimPrefix(entry, "/")
 	if !fs.ValidPath(entry) {
 		return nil, fmt.Errorf("load %s: not a valid path in the package", entry)

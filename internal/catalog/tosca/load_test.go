@@ -3,6 +3,7 @@ package tosca_test
 import (
 	"os"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/cadenza-mano/cadenza/internal/catalog/tosca"
@@ -152,5 +153,30 @@ func TestResolveOperationInputAndRuntimeValues(t *testing.T) {
 	out, err := st.Topology.Resolve(st.Topology.Outputs[1].Value, nil)
 	if err != nil || out.String() != "app-cirros:0.5.2" {
 		t.Errorf("output = %v, %v", out, err)
+	}
+}
+
+func TestCheckArtifactFiles(t *testing.T) {
+	t.Parallel()
+	_, err := tosca.Load(t.Context(), os.DirFS("testdata/constructs"), "Definitions/main.yaml", tosca.Options{CheckArtifactFiles: true})
+	var missing []string
+	for _, e := range tosca.Errors(err) {
+		if e.Code != tosca.CodeUnknownName {
+			t.Errorf("unexpected problem: %v", e)
+		}
+		missing = append(missing, e.Msg)
+	}
+	want := []string{
+		`file "../Scripts/install.sh" is not in the package`,
+		`file "../Files/app.tgz" is not in the package`,
+		`file "../Scripts/configure.sh" is not in the package`,
+		`file "../Scripts/common.sh" is not in the package`,
+		`file "../Scripts/drain.sh" is not in the package`,
+		`file "../Scripts/wire.sh" is not in the package`,
+	}
+	slices.Sort(missing)
+	slices.Sort(want)
+	if !slices.Equal(missing, want) {
+		t.Errorf("missing files:\n%v\nwant\n%v", missing, want)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cadenza-mano/cadenza/internal/catalog/tosca"
 	"github.com/cadenza-mano/cadenza/internal/catalog/vnfd"
 )
 
@@ -53,6 +54,28 @@ func TestContainerVNF(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if !reflect.DeepEqual(tt.got, tt.want) {
 				t.Errorf("got %+v, want %+v", tt.got, tt.want)
+			}
+		})
+	}
+}
+
+// TestSamplesShipTheirArtifacts loads every sample with artifact files
+// checked, as onboarding a CSAR does.
+func TestSamplesShipTheirArtifacts(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, dir, entry string }{
+		{name: "sample_vnf", dir: "testdata/sample_vnf", entry: "Definitions/sample_vnfd_top.yaml"},
+		{name: "sample_cnf", dir: "testdata/sample_cnf", entry: "Definitions/cnf.yaml"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			st, err := tosca.Load(t.Context(), os.DirFS(tt.dir), tt.entry, tosca.Options{CheckArtifactFiles: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := vnfd.FromTemplate(st); err != nil {
+				t.Fatal(err)
 			}
 		})
 	}

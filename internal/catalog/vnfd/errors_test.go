@@ -117,3 +117,20 @@ func TestVNFDDuplicateFlavour(t *testing.T) {
 		t.Fatalf("two flavours: %v %+v", err, d)
 	}
 }
+
+// TestVNFDInImportedFile loads a VNFD whose entry file only imports the
+// file holding the topology.
+func TestVNFDInImportedFile(t *testing.T) {
+	t.Parallel()
+	fsys := fstest.MapFS{
+		"entry.yaml": {Data: []byte("tosca_definitions_version: tosca_simple_yaml_1_3\nimports: [vnfd.yaml]\n")},
+		"vnfd.yaml":  {Data: []byte(strings.ReplaceAll(minimal, "MIN", "1"))},
+	}
+	d, err := vnfd.Load(t.Context(), fsys, "entry.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.ID != "d1" || len(d.Flavours) != 1 || d.Flavours[0].ID != "f1" || d.Flavours[0].VDU("VDU1") == nil {
+		t.Errorf("model: %+v", d)
+	}
+}

@@ -49,7 +49,10 @@ func FromTemplate(st *tosca.ServiceTemplate) (*VNFD, error) {
 }
 
 type builder struct {
-	st   *tosca.ServiceTemplate
+	st *tosca.ServiceTemplate
+	// top is the topology holding the VNF node: the entry file's, or the
+	// first loaded one when the entry file only imports.
+	top  *tosca.TopologyTemplate
 	errs []error
 }
 
@@ -62,6 +65,7 @@ func (b *builder) vnfd() *VNFD {
 	if top == nil && len(b.st.Topologies) > 0 {
 		top = b.st.Topologies[0]
 	}
+	b.top = top
 	if top == nil {
 		b.fail(tosca.Pos{File: b.st.Entry}, "topology_template", "the VNFD has no topology template")
 		return nil
@@ -122,7 +126,7 @@ func (b *builder) flavours(d *VNFD, top *tosca.TopologyTemplate, vnf *tosca.Node
 func (b *builder) flavour(t *tosca.TopologyTemplate, topVNF *tosca.NodeTemplate) *Flavour {
 	r := reader{topo: t}
 	f := &Flavour{File: t.File, Topology: t, Interfaces: map[string]map[string]*Operation{}}
-	vnf, vnfFile, vr := topVNF, b.st.Topology.File, reader{topo: b.st.Topology}
+	vnf, vnfFile, vr := topVNF, b.top.File, reader{topo: b.top}
 	if nodes := t.NodesOfType(typeVNF); len(nodes) > 0 {
 		vnf, vnfFile, vr = nodes[0], t.File, r
 	}
