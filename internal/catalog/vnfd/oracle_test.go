@@ -50,22 +50,10 @@ func findOracle(t *testing.T) oracle {
 	return o
 }
 
-func envOr(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
-}
-
-func exists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}
-
-// run gives tosca-parser a copy of the package in which the SOL 001 URL
-// imports point at ETSI's files, placed next to the entry definitions
-// (tosca-parser cannot follow the relative imports inside URL imports).
-func (o oracle) run(t *testing.T, dir, entry, sol001 string) map[string]any {
+// withLocalETSIFiles copies a package to a temporary directory, turning
+// its SOL 001 URL imports into imports of ETSI's files, copied next to the
+// entry definitions as Tacker's packages ship them.
+func withLocalETSIFiles(t *testing.T, dir, entry, etsiDir, sol001 string) string {
 	t.Helper()
 	tmp := t.TempDir()
 	url := "https://forge.etsi.org/rep/nfv/SOL001/raw/" + sol001 + "/"
@@ -89,7 +77,10 @@ func (o oracle) run(t *testing.T, dir, entry, sol001 string) map[string]any {
 	if err != nil {
 		t.Fatal(err)
 	}
-	etsiFiles, _ := filepath.Glob(filepath.Join(o.etsi, sol001, "*.yaml"))
+	etsiFiles, _ := filepath.Glob(filepath.Join(etsiDir, "*.yaml"))
+	if len(etsiFiles) == 0 {
+		t.Fatalf("no ETSI type files in %s", etsiDir)
+	}
 	for _, f := range etsiFiles {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -99,6 +90,27 @@ func (o oracle) run(t *testing.T, dir, entry, sol001 string) map[string]any {
 			t.Fatal(err)
 		}
 	}
+	return tmp
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+// run gives tosca-parser a copy of the package in which the SOL 001 URL
+// imports point at ETSI's files, placed next to the entry definitions
+// (tosca-parser cannot follow the relative imports inside URL imports).
+func (o oracle) run(t *testing.T, dir, entry, sol001 string) map[string]any {
+	t.Helper()
+	tmp := withLocalETSIFiles(t, dir, entry, filepath.Join(o.etsi, sol001), sol001)
 	cmd := exec.CommandContext(t.Context(), o.python, o.script, tmp, "--entry-only", "--defs-dir", o.defs)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -346,4 +358,54 @@ func flavourSummary(f *vnfd.Flavour) map[string]any {
 	}
 	s["vdu_scaling_aspect_deltas"], s["vdu_instantiation_levels"], s["vl_instantiation_levels"] = deltas, vduLevels, vlLevels
 	return s
+}
+
+// TestBuiltinTypesMatchShippedTypes loads each sample twice, once with the
+// SOL 001 types imported by URL (the built-in profile) and once with
+// ETSI's own files shipped in the package, and checks the models agree.
+func TestBuiltinTypesMatchShippedTypes(t *testing.T) {
+	t.Parallel()
+	etsi := envOr("CADENZA_ETSI_SOL001", filepath.Join("..", "..", "..", "..", "shared", "etsi", "sol001"))
+	if !exists(etsi) {
+		if os.Getenv("CADENZA_REQUIRE_ETSI") == "1" {
+			t.Fatalf("ETSI SOL 001 files not found at %s (set CADENZA_ETSI_SOL001)", etsi)
+		}
+		t.Skipf("ETSI SOL 001 files not found at %s (set CADENZA_ETSI_SOL001)", etsi)
+	}
+	tests := []struct{ name, dir, entry, sol001 string }{
+		{name: "sample_vnf", dir: "testdata/sample_vnf", entry: "Definitions/sample_vnfd_top.yaml", sol001: "v2.6.1"},
+		{name: "vnf_12vdu", dir: "testdata/vnf_12vdu", entry: "Definitions/vnfd_top.yaml", sol001: "v2.6.1"},
+		{name: "sample_cnf", dir: "testdata/sample_cnf", entry: "Definitions/cnf.yaml", sol001: "v4.4.1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			builtin, err := vnfd.Load(t.Context(), os.DirFS(tt.dir), tt.entry)
+			if err != nil {
+				t.Fatalf("built-in types: %v", err)
+			}
+			dir := withLocalETSIFiles(t, tt.dir, tt.entry, filepath.Join(etsi, tt.sol001), tt.sol001)
+			shipped, err := vnfd.Load(t.Context(), os.DirFS(dir), tt.entry)
+			if err != nil {
+				t.Fatalf("ETSI's types: %v", err)
+			}
+			for i, f := range builtin.Flavours {
+				g := shipped.Flavours[i]
+				pairs := []struct {
+					what string
+					a, b any
+				}{
+					{"VDUs", f.VDUs, g.VDUs}, {"containers", f.Containers, g.Containers}, {"storages", f.Storages, g.Storages},
+					{"CPs", f.VduCPs, g.VduCPs}, {"links", f.VirtualLinks, g.VirtualLinks}, {"aspects", f.ScalingAspects, g.ScalingAspects},
+					{"levels", f.InstantiationLevels, g.InstantiationLevels}, {"rules", f.PlacementRules, g.PlacementRules},
+					{"security", f.SecurityGroupRules, g.SecurityGroupRules}, {"interfaces", f.Interfaces, g.Interfaces},
+				}
+				for _, p := range pairs {
+					if !reflect.DeepEqual(p.a, p.b) {
+						t.Errorf("flavour %s: %s differ", f.ID, p.what)
+					}
+				}
+			}
+		})
+	}
 }
