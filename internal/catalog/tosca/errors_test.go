@@ -125,6 +125,9 @@ func TestLoadErrors(t *testing.T) {
 		{name: "input value of wrong type", opts: tosca.Options{Inputs: map[string]any{"n": "one"}}, files: map[string]string{"types.yaml": types, "main.yaml": topo("")}, code: tosca.CodeWrongType, at: "inputs", path: "inputs.n"},
 		{name: "alias bomb", files: map[string]string{"main.yaml": aliasBomb()}, code: tosca.CodeLimit, at: "main.yaml:"},
 		{name: "deep nesting", files: map[string]string{"main.yaml": header + "description: " + strings.Repeat("[", 150) + strings.Repeat("]", 150) + "\n"}, code: tosca.CodeLimit, at: "main.yaml:2"},
+		{name: "enormous map", opts: tosca.Options{Limits: tosca.Limits{MaxNodes: 1000}}, files: map[string]string{"main.yaml": header + "metadata:\n" + manyKeys(2000)}, code: tosca.CodeLimit, at: "main.yaml:"},
+		{name: "total size", opts: tosca.Options{Limits: tosca.Limits{MaxTotalSize: 3000}}, files: map[string]string{"main.yaml": header + "imports: [a.yaml]\ndescription: " + strings.Repeat("x", 2000) + "\n", "a.yaml": header + "description: " + strings.Repeat("y", 2000) + "\n"}, code: tosca.CodeLimit, at: "main.yaml:2"},
+		{name: "too many files", opts: tosca.Options{Limits: tosca.Limits{MaxFiles: 2}}, files: map[string]string{"main.yaml": header + "imports: [a.yaml, b.yaml]\n", "a.yaml": header, "b.yaml": header}, code: tosca.CodeLimit, at: "main.yaml:2"},
 		{name: "file too large", opts: tosca.Options{Limits: tosca.Limits{MaxFileSize: 1024}}, files: map[string]string{"main.yaml": header + "description: " + strings.Repeat("x", 2000) + "\n"}, code: tosca.CodeLimit, at: "main.yaml"},
 	}
 	for _, tt := range tests {
@@ -150,6 +153,15 @@ func TestLoadErrors(t *testing.T) {
 			t.Errorf("no %s error at %s with path %q in:\n%v", tt.code, tt.at, tt.path, err)
 		})
 	}
+}
+
+// manyKeys writes a map of n keys.
+func manyKeys(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "  k%d: v\n", i)
+	}
+	return b.String()
 }
 
 // aliasBomb is the billion-laughs document: nine levels of nine aliases.
