@@ -49,27 +49,22 @@ func (e *Error) Error() string {
 	}
 }
 
-// Errors lists the *Error values found in err, which may be a join of them.
+// Errors lists the *Error values in err, which may be a join of them,
+// possibly wrapped.
 func Errors(err error) []*Error {
 	var out []*Error
 	var walk func(error)
 	walk = func(err error) {
-		if err == nil {
-			return
-		}
-		var e *Error
-		if errors.As(err, &e) && e == err {
-			out = append(out, e)
-			return
-		}
-		if j, ok := err.(interface{ Unwrap() []error }); ok {
-			for _, x := range j.Unwrap() {
-				walk(x)
+		switch x := err.(type) {
+		case nil:
+		case *Error:
+			out = append(out, x)
+		case interface{ Unwrap() []error }:
+			for _, e := range x.Unwrap() {
+				walk(e)
 			}
-			return
-		}
-		if errors.As(err, &e) {
-			out = append(out, e)
+		case interface{ Unwrap() error }:
+			walk(x.Unwrap())
 		}
 	}
 	walk(err)

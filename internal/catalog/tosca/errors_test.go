@@ -207,3 +207,13 @@ func TestLoadHonoursContext(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestErrorsUnwrapsWrappedJoins(t *testing.T) {
+	t.Parallel()
+	a := &tosca.Error{Code: tosca.CodeSyntax, Msg: "a"}
+	b := &tosca.Error{Code: tosca.CodeLimit, Msg: "b"}
+	err := fmt.Errorf("load vnfd x: %w", errors.Join(a, fmt.Errorf("ctx: %w", b)))
+	if got := tosca.Errors(err); len(got) != 2 || got[0] != a || got[1] != b {
+		t.Errorf("Errors = %v", got)
+	}
+}
