@@ -18,6 +18,8 @@
 #   kubeconfig      print the kubeconfig path of the instance
 #   add-nodes ZONE COUNT [REGION]
 #                   add COUNT ready fake nodes in ZONE to a running instance
+#   edge N          ensure N edge instances edge1..edgeN (region edgeK, zones edgeK-a and
+#                   edgeK-b, one node each) and print 'export CADENZA_EDGE_KUBECONFIGS=...'
 #
 # Environment:
 #   K8S_TESTENV_INSTANCE  instance name (default "default"); also -i NAME. Each instance has its
@@ -25,7 +27,7 @@
 #   K8S_TESTENV_SLOT      port slot (0..99) for the instance; default: the lowest free one.
 #                         Ports: etcd 23790+10*slot (+1 peer, +2 metrics), API 16443+10*slot,
 #                         kwok 10247+10*slot.
-#   K8S_TESTENV_ZONES     fake nodes at 'up': comma-separated ZONE[:COUNT] (default "zone-a:1")
+#   K8S_TESTENV_ZONES     fake nodes at 'up': comma-separated ZONE[:COUNT] (default "zone-a:1,zone-b:1")
 #   K8S_TESTENV_REGION    topology.kubernetes.io/region of those nodes (default "region-1")
 #   K8S_TESTENV_CACHE     binary cache (default ${XDG_CACHE_HOME:-~/.cache}/cadenza/k8s-testenv)
 #   K8S_TESTENV_STATE     state root (default /tmp/cadenza-k8s-testenv); instance dir beneath
@@ -39,7 +41,7 @@ CACHE=${K8S_TESTENV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/cadenza/k8s-testenv}
 BIN=$CACHE/k8s$K8S_VERSION-etcd$ETCD_VERSION-kwok$KWOK_VERSION
 STATE=${K8S_TESTENV_STATE:-/tmp/cadenza-k8s-testenv}
 INSTANCE=${K8S_TESTENV_INSTANCE:-default}
-ZONES=${K8S_TESTENV_ZONES:-zone-a:1}
+ZONES=${K8S_TESTENV_ZONES:-zone-a:1,zone-b:1}
 REGION=${K8S_TESTENV_REGION:-region-1}
 SERVICE_CIDR=10.96.0.0/16 # data only: nothing routes to it
 POD_CIDR=10.244.0.1/16    # data only: the pod IPs kwok writes into status
@@ -332,7 +334,7 @@ add_nodes() {
 	valid_label "$zone" || die "bad zone name '$zone'"
 	valid_label "$region" || die "bad region name '$region'"
 	[[ $count =~ ^[0-9]{1,3}$ ]] || die "bad node count '$count'"
-	n=$(api GET "/api/v1/nodes?labelSelector=topology.kubernetes.io/zone%3D$zone" | grep -c '"kubernetes.io/hostname"' || true)
+	n=$(api GET "/api/v1/nodes?labelSelector=topology.kubernetes.io/zone%3D$zone" | grep -o '"kubernetes.io/hostname"' | wc -l)
 	for ((i = n; i < n + count; i++)); do
 		name=kwok-$zone-$i
 		api POST /api/v1/nodes "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"$name\",
@@ -452,6 +454,18 @@ do_status() {
 	return $rc
 }
 
+do_edge() {
+	local n=$1 i inst paths=""
+	[[ $n =~ ^[1-9]$ ]] || die "edge count must be 1..9"
+	for ((i = 1; i <= n; i++)); do
+		inst=edge$i
+		K8S_TESTENV_ZONES="$inst-a:1,$inst-b:1" K8S_TESTENV_REGION=$inst K8S_TESTENV_SLOT= \
+			"$0" -i "$inst" ensure >/dev/null
+		paths="$paths${paths:+:}$STATE/$inst/kubeconfig"
+	done
+	echo "export CADENZA_EDGE_KUBECONFIGS=$paths"
+}
+
 do_list() {
 	local dir
 	for dir in "$STATE"/*/; do
@@ -493,6 +507,11 @@ env)
 	echo "export CADENZA_KUBECONFIG=$D/kubeconfig"
 	;;
 kubeconfig) echo "$D/kubeconfig" ;;
+edge)
+	[ $# -ge 2 ] || usage
+	do_build
+	do_edge "$2"
+	;;
 add-nodes)
 	[ $# -ge 3 ] || usage
 	all_alive || die "not running"

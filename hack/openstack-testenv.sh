@@ -78,10 +78,10 @@ do_install() {
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 wait_until() { # timeout_s what cmd...
-	local end=$((SECONDS + $1)) what=$2
+	local timeout=$1 what=$2 end=$((SECONDS + $1))
 	shift 2
 	until "$@" >/dev/null 2>&1; do
-		[ $SECONDS -lt $end ] || die "$what not ready after ${end}s"
+		[ $SECONDS -lt $end ] || die "$what not ready after ${timeout}s"
 		sleep 0.5
 	done
 }
@@ -99,7 +99,11 @@ start_infra() {
 		log "starting RabbitMQ"
 		rabbitmq-server -detached
 		wait_until 120 RabbitMQ port_open 5672
+		timeout 120 rabbitmqctl -q await_startup >/dev/null
 	fi
+}
+
+setup_vhost() { # the services' own RabbitMQ virtual host, apart from other users of the broker
 	timeout 120 rabbitmqctl -q await_startup >/dev/null
 	if ! rabbitmqctl -q list_vhosts | grep -qx "$VHOST"; then
 		rabbitmqctl -q add_vhost "$VHOST" >/dev/null
@@ -466,6 +470,7 @@ do_configure() {
 	init
 	write_configs
 	start_infra
+	setup_vhost
 	create_dbs
 	migrate
 	local was_running=0

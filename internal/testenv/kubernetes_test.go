@@ -8,6 +8,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/watch"
@@ -193,4 +194,35 @@ func settled(pods map[string]*corev1.Pod, want int) bool {
 		}
 	}
 	return true
+}
+
+// TestEdgeKubernetesIndependent checks that edge control planes are separate clusters, each
+// with its own region: an object made in one does not exist in the others.
+func TestEdgeKubernetesIndependent(t *testing.T) {
+	t.Parallel()
+	cfgs := EdgeKubernetes(t, 2)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+
+	regions := make(map[string]int)
+	for i, cfg := range cfgs {
+		nodes, err := kubernetes.NewForConfigOrDie(cfg).CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+		if err != nil {
+			t.Fatalf("edge %d: list nodes: %v", i, err)
+		}
+		for _, n := range nodes.Items {
+			if r := n.Labels["topology.kubernetes.io/region"]; r != "" {
+				regions[r] = i
+			}
+		}
+	}
+	if len(regions) < len(cfgs) {
+		t.Errorf("edge clusters share regions: %v", regions)
+	}
+
+	ns := Namespace(t, cfgs[0])
+	_, err := kubernetes.NewForConfigOrDie(cfgs[1]).CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
+	if !apierrors.IsNotFound(err) {
+		t.Errorf("namespace %s made in edge 0 seen in edge 1: err = %v", ns, err)
+	}
 }
