@@ -50,6 +50,7 @@ func (l Limits) withDefaults() Limits {
 // limitError reports that a safety limit was exceeded.
 type limitError struct{ msg string }
 
+// Error returns the message.
 func (e *limitError) Error() string { return e.msg }
 
 // yamlError is a problem located in a YAML document.
@@ -59,6 +60,7 @@ type yamlError struct {
 	limit bool
 }
 
+// Error formats the problem with its position.
 func (e *yamlError) Error() string { return e.pos.String() + ": " + e.msg }
 
 func (d *decoder) errorf(n *yaml.Node, format string, args ...any) error {

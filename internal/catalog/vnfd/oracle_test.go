@@ -3,6 +3,7 @@ package vnfd_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -110,19 +111,29 @@ func exists(p string) bool {
 // (tosca-parser cannot follow the relative imports inside URL imports).
 func (o oracle) run(t *testing.T, dir, entry, sol001 string) map[string]any {
 	t.Helper()
-	tmp := withLocalETSIFiles(t, dir, entry, filepath.Join(o.etsi, sol001), sol001)
+	summary, rejected := o.parse(t, withLocalETSIFiles(t, dir, entry, filepath.Join(o.etsi, sol001), sol001))
+	if rejected {
+		t.Fatalf("tosca-parser rejects the package: %v", summary["errors"])
+	}
+	return summary
+}
+
+// parse runs the oracle on a prepared package directory; rejected reports
+// that tosca-parser found the package invalid (exit status 1).
+func (o oracle) parse(t *testing.T, tmp string) (summary map[string]any, rejected bool) {
+	t.Helper()
 	cmd := exec.CommandContext(t.Context(), o.python, o.script, tmp, "--entry-only", "--defs-dir", o.defs)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
-	if err != nil {
+	var exit *exec.ExitError
+	if err != nil && (!errors.As(err, &exit) || exit.ExitCode() != 1) {
 		t.Fatalf("tosca-parser: %v\n%s\n%s", err, out, stderr.String())
 	}
-	var summary map[string]any
 	if err := json.Unmarshal(out, &summary); err != nil {
 		t.Fatalf("oracle output: %v", err)
 	}
-	return summary
+	return summary, err != nil
 }
 
 // TestOracleToscaParser checks that what OpenStack tosca-parser reads from
@@ -405,6 +416,54 @@ func TestBuiltinTypesMatchShippedTypes(t *testing.T) {
 						t.Errorf("flavour %s: %s differ", f.ID, p.what)
 					}
 				}
+			}
+		})
+	}
+}
+
+// TestOracleRejects breaks the sample package in ways both parsers must
+// reject: an unknown property, a missing required property, a value of
+// the wrong type, a violated constraint and an unknown node type.
+func TestOracleRejects(t *testing.T) {
+	t.Parallel()
+	o := findOracle(t)
+	const df = "Definitions/sample_df_scalable.yaml"
+	tests := []struct {
+		name     string
+		old, new string
+		code     tosca.Code
+	}{
+		{name: "unknown property", old: "        name: db\n", new: "        name: db\n        colour: blue\n", code: tosca.CodeUnknownProperty},
+		{name: "missing required", old: "        name: db\n", new: "", code: tosca.CodeMissingRequired},
+		{name: "wrong type", old: "num_virtual_cpu: 4", new: "num_virtual_cpu: four", code: tosca.CodeWrongType},
+		{name: "constraint", old: "scope: zone", new: "scope: galaxy", code: tosca.CodeConstraint},
+		{name: "unknown type", old: "type: tosca.nodes.nfv.Vdu.VirtualBlockStorage", new: "type: tosca.nodes.nfv.Vdu.VirtualTapeStorage", code: tosca.CodeUnknownType},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := withLocalETSIFiles(t, "testdata/sample_vnf", "Definitions/sample_vnfd_top.yaml", filepath.Join(o.etsi, "v2.6.1"), "v2.6.1")
+			data, err := os.ReadFile(filepath.Join(dir, df))
+			if err != nil {
+				t.Fatal(err)
+			}
+			broken := strings.Replace(string(data), tt.old, tt.new, 1)
+			if broken == string(data) {
+				t.Fatalf("%q not in %s", tt.old, df)
+			}
+			if err := os.WriteFile(filepath.Join(dir, df), []byte(broken), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if summary, rejected := o.parse(t, dir); !rejected {
+				t.Errorf("tosca-parser accepts it: %v", summary["error"])
+			}
+			_, err = vnfd.Load(t.Context(), os.DirFS(dir), "Definitions/sample_vnfd_top.yaml")
+			found := false
+			for _, e := range tosca.Errors(err) {
+				found = found || (e.Code == tt.code && e.Pos.File == df)
+			}
+			if !found {
+				t.Errorf("no %s problem in %s: %v", tt.code, df, err)
 			}
 		})
 	}
