@@ -124,3 +124,21 @@ func TestScalableFlavour(t *testing.T) {
 		}
 	}
 }
+
+func TestSoftwareImagesAndPackageFiles(t *testing.T) {
+	t.Parallel()
+	d := loadSample(t)
+	var got []string
+	for _, r := range d.SoftwareImages() {
+		got = append(got, r.Flavour+"/"+r.ID+"/"+r.Image.Name)
+	}
+	// WEB has an image artifact without sw_image_data: a nameless image.
+	want := []string{"scalable/WEB/", "scalable/WEB_STORAGE/data-volume", "simple/VDU1/sample-image"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("images = %v, want %v", got, want)
+	}
+	files := []string{"Files/images/sample-image.qcow2", "Scripts/configure.py"}
+	if got := d.PackageFiles(); !reflect.DeepEqual(got, files) {
+		t.Errorf("files = %v, want %v", got, files)
+	}
+}
