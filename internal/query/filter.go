@@ -91,7 +91,7 @@ func invalid(path []string, format string, args ...any) *InvalidError {
 }
 
 // invalidErrors is every problem of one filter, on one line so that it can
-// be a ProblemDetails detail as it is.
+// be a ProblemDetails detail as it is. Check returns it even for one problem.
 type invalidErrors []error
 
 func (e invalidErrors) Error() string {
@@ -99,7 +99,7 @@ func (e invalidErrors) Error() string {
 	for i, err := range e {
 		msgs[i] = err.Error()
 	}
-	return strings.Join(msgs, "; ")
+	return "invalid filter: " + strings.Join(msgs, "; ")
 }
 
 func (e invalidErrors) Unwrap() []error { return e }
