@@ -4,20 +4,71 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/pflag"
 
 	"github.com/cadenza-mano/cadenza/cmd/internal/app"
 	"github.com/cadenza-mano/cadenza/internal/catalog"
+	"github.com/cadenza-mano/cadenza/internal/catalog/csar"
 	"github.com/cadenza-mano/cadenza/sol/vnfpkgm"
 )
 
+// packageFlags are the NFVO's settings for onboarding VNF packages.
+type packageFlags struct {
+	dir              string
+	trustedCA        string
+	requireSignature bool
+	strict           bool
+	manifestOptional bool
+	maxSize          int64
+}
+
+func (p *packageFlags) add(fs *pflag.FlagSet) {
+	fs.StringVar(&p.dir, "package-dir", "", "content store of VNF packages (default: packages/ under --data-dir)")
+	fs.StringVar(&p.trustedCA, "package-trusted-ca", "", "PEM file of the CA certificates package signatures must chain to")
+	fs.BoolVar(&p.requireSignature, "package-require-signature", false, "reject VNF packages whose manifest is not signed")
+	fs.BoolVar(&p.strict, "package-strict", false, "reject VNF packages with files their manifest does not list")
+	fs.BoolVar(&p.manifestOptional, "package-manifest-optional", false, "accept VNF packages without a manifest (SOL 004 requires one)")
+	fs.Int64Var(&p.maxSize, "package-max-size", csar.DefaultMaxPackageSize, "largest VNF package zip accepted, in bytes")
+}
+
+func (p *packageFlags) options(dataDir string) (catalog.Options, error) {
+	o := catalog.Options{Dir: p.dir, CSAR: csar.Options{MaxPackageSize: p.maxSize,
+		RequireSignature: p.requireSignature, Strict: p.strict, ManifestOptional: p.manifestOptional}}
+	if o.Dir == "" {
+		o.Dir = filepath.Join(dataDir, "packages")
+	}
+	if p.trustedCA != "" {
+		pem, err := os.ReadFile(p.trustedCA)
+		if err != nil {
+			return o, fmt.Errorf("--package-trusted-ca: %w", err)
+		}
+		o.CSAR.TrustedRoots = x509.NewCertPool()
+		if !o.CSAR.TrustedRoots.AppendCertsFromPEM(pem) {
+			return o, fmt.Errorf("--package-trusted-ca: no PEM certificate in %s", p.trustedCA)
+		}
+	}
+	return o, os.MkdirAll(o.Dir, 0o750)
+}
+
 func main() {
+	var pf packageFlags
 	app.Main(app.Spec{
 		Name:          "nfvo",
 		Short:         "Cadenza NFVO: SOL 005 and SOL 003 (NFVO side) APIs",
 		DefaultListen: "127.0.0.1:9880",
 		Scopes:        app.ScopesOf(vnfpkgm.API),
+		Flags:         pf.add,
 		Mount: func(_ context.Context, a *app.App) error {
-			vnfpkgm.Mount(a.Engine, a.Auth, catalog.NewService(a.DB))
+			opts, err := pf.options(a.Opts.DataDir)
+			if err != nil {
+				return err
+			}
+			vnfpkgm.Mount(a.Engine, a.Auth, catalog.NewService(a.DB, opts))
 			return nil
 		},
 	})

@@ -50,8 +50,16 @@ type Package struct {
 	UsageState         UsageState       `json:"usageState"`
 	UserDefinedData    map[string]any   `json:"userDefinedData,omitempty"`
 	// FailureDetail says, readably, why onboarding ended in ERROR.
-	FailureDetail string    `json:"onboardingFailureDetail,omitempty"`
-	CreatedAt     time.Time `json:"createdAt"`
+	FailureDetail string `json:"onboardingFailureDetail,omitempty"`
+	// Entry is the VNFD's entry definitions file, and VNFDFiles every file
+	// of the VNFD (entry first), as paths in the package.
+	Entry     string   `json:"entryDefinitions,omitempty"`
+	VNFDFiles []string `json:"vnfdFiles,omitempty"`
+	// ManifestPath and CertificatePath locate the manifest and the package
+	// certificate in the package ("" when absent).
+	ManifestPath    string    `json:"manifestPath,omitempty"`
+	CertificatePath string    `json:"certificatePath,omitempty"`
+	CreatedAt       time.Time `json:"createdAt"`
 }
 
 // Checksum is an algorithm and the hex digest it produced.

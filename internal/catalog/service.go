@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/cadenza-mano/cadenza/internal/catalog/csar"
 	"github.com/cadenza-mano/cadenza/internal/query"
 	"github.com/cadenza-mano/cadenza/internal/store"
 )
@@ -19,14 +22,24 @@ var ErrStateConflict = errors.New("state conflict")
 type Service struct {
 	db       *store.DB
 	packages *store.Collection[Package]
+	opts     Options
+}
+
+// Options configure the catalogue.
+type Options struct {
+	// Dir is the content store: one directory per package holding the
+	// uploaded zip and the extracted files.
+	Dir string
+	// CSAR sets the limits and the signature policy of package checks.
+	CSAR csar.Options
 }
 
 // PackageSchema describes the attributes of a Package that filters may name.
 var PackageSchema = query.SchemaOf(Package{}).Column("id", "id", query.KindString)
 
-// NewService returns the catalogue kept in db.
-func NewService(db *store.DB) *Service {
-	return &Service{db: db, packages: store.NewCollection[Package](db, store.TableVNFPackages, PackageSchema)}
+// NewService returns the catalogue kept in db, with content under opts.Dir.
+func NewService(db *store.DB, opts Options) *Service {
+	return &Service{db: db, opts: opts, packages: store.NewCollection[Package](db, store.TableVNFPackages, PackageSchema)}
 }
 
 // Packages lists and reads packages; listing runs in the database.
@@ -82,14 +95,54 @@ func (s *Service) Modify(ctx context.Context, id string, ifVersion int64, mod Mo
 	})
 }
 
-// Delete removes package id; an ENABLED or IN_USE package cannot go.
+// Delete removes package id and its content; an ENABLED or IN_USE package
+// cannot go, nor one whose upload or processing is under way.
 func (s *Service) Delete(ctx context.Context, id string) error {
-	return s.packages.Delete(ctx, id, func(it store.Item[Package]) error {
+	err := s.packages.Delete(ctx, id, func(it store.Item[Package]) error {
 		p := it.Doc
 		if p.OperationalState == Enabled || p.UsageState == InUse {
 			return fmt.Errorf("package %s is %s and %s; disable it and stop its use first: %w",
 				id, p.OperationalState, p.UsageState, ErrStateConflict)
 		}
+		if p.OnboardingState == Uploading || p.OnboardingState == Processing {
+			return fmt.Errorf("package %s is %s: %w", id, p.OnboardingState, ErrStateConflict)
+		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	if err := os.RemoveAll(filepath.Join(s.opts.Dir, id)); err != nil {
+		return fmt.Errorf("package %s: remove content: %w", id, err)
+	}
+	return nil
 }
+
+// Onboarded returns package id if it is ONBOARDED, else ErrStateConflict:
+// its content may be read only then.
+func (s *Service) Onboarded(ctx context.Context, id string) (store.Item[Package], error) {
+	it, err := s.packages.Get(ctx, id)
+	if err == nil && it.Doc.OnboardingState != Onboarded {
+		err = fmt.Errorf("package %s is %s, not ONBOARDED: %w", id, it.Doc.OnboardingState, ErrStateConflict)
+	}
+	return it, err
+}
+
+// ByVNFDID returns the onboarded package whose VNFD has vnfdID.
+func (s *Service) ByVNFDID(ctx context.Context, vnfdID string) (store.Item[Package], error) {
+	f := query.Filter{
+		{Path: []string{"vnfdId"}, Op: query.Eq, Values: []string{vnfdID}},
+		{Path: []string{"onboardingState"}, Op: query.Eq, Values: []string{string(Onboarded)}},
+	}
+	p, err := s.packages.List(ctx, f, 0, 1)
+	if err != nil {
+		return store.Item[Package]{}, err
+	}
+	if len(p.Items) == 0 {
+		return store.Item[Package]{}, fmt.Errorf("no onboarded package has vnfdId %s: %w", vnfdID, store.ErrNotFound)
+	}
+	return p.Items[0], nil
+}
+
+// ZipPath is the uploaded zip of package id.
+func (s *Service) ZipPath(id string) string { return s.zipPath(id) }

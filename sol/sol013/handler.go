@@ -46,12 +46,14 @@ func Wrap(h HandlerFunc) gin.HandlerFunc {
 }
 
 // WrapProducing is Wrap for a route whose successful responses have one of
-// the media types in produces.
+// the media types in produces; with none, the handler negotiates itself.
 func WrapProducing(produces []string, h HandlerFunc) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if err := negotiate(c, produces...); err != nil {
-			Abort(c, err)
-			return
+		if len(produces) > 0 {
+			if err := negotiate(c, produces...); err != nil {
+				Abort(c, err)
+				return
+			}
 		}
 		body, err := h(c)
 		if err != nil {

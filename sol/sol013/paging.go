@@ -109,9 +109,8 @@ func scheme(r *http.Request) string {
 
 // ListPage answers a list request from coll: it parses the request, lists
 // one page in the database, converts each item with wire, applies the
-// selector (defaults are the resource's default-excluded attributes) and
-// sets the Link header.
-func ListPage[T, W any](c *gin.Context, coll *store.Collection[T], defaults [][]string,
+// selector as sel says and sets the Link header.
+func ListPage[T, W any](c *gin.Context, coll *store.Collection[T], sel Selection,
 	wire func(store.Item[T]) W) (any, error) {
 	r, err := ParseList(c, coll.Schema())
 	if err != nil {
@@ -123,7 +122,7 @@ func ListPage[T, W any](c *gin.Context, coll *store.Collection[T], defaults [][]
 	}
 	out := make([]any, 0, len(p.Items))
 	for _, it := range p.Items {
-		v, err := r.Selector.Apply(wire(it), defaults)
+		v, err := r.Selector.Apply(wire(it), sel)
 		if err != nil {
 			return nil, err
 		}

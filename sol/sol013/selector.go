@@ -74,11 +74,20 @@ func parseFieldList(q url.Values, name string) ([][]string, error) {
 	return out, nil
 }
 
-// Apply returns v with the selector applied. defaults lists the complex
-// attributes the resource excludes by default. When nothing is to be
-// removed v is returned unchanged, which keeps the common path cheap.
-func (s Selector) Apply(v any, defaults [][]string) (any, error) {
-	remove := s.removals(defaults)
+// Selection describes how a resource's attributes take part in selection.
+type Selection struct {
+	// Defaults are the complex attributes excluded unless asked for.
+	Defaults [][]string
+	// Mandatory are complex attributes the data type requires (such as
+	// _links); no selector removes them, so every answer stays valid.
+	Mandatory [][]string
+}
+
+// Apply returns v with the selector applied for a resource selected as sel.
+// When nothing is to be removed v is returned unchanged, which keeps the
+// common path cheap.
+func (s Selector) Apply(v any, sel Selection) (any, error) {
+	remove := s.removals(sel.Defaults)
 	if len(remove) == 0 && s.Fields == nil {
 		return v, nil
 	}
@@ -91,12 +100,12 @@ func (s Selector) Apply(v any, defaults [][]string) (any, error) {
 		return nil, fmt.Errorf("select attributes: %w", err)
 	}
 	for _, p := range remove {
-		if !s.listed(p) {
+		if !s.listed(p) && !isMandatory(p, sel.Mandatory) {
 			deletePath(doc, p)
 		}
 	}
 	if s.Fields != nil && !s.ExcludeDefault {
-		keepOnly(doc, s.Fields, nil)
+		keepOnly(doc, append(append([][]string(nil), s.Fields...), sel.Mandatory...), nil)
 	}
 	return doc, nil
 }
@@ -118,6 +127,15 @@ func (s Selector) removals(defaults [][]string) [][]string {
 func (s Selector) listed(path []string) bool {
 	for _, f := range s.Fields {
 		if hasPrefix(f, path) || hasPrefix(path, f) {
+			return true
+		}
+	}
+	return false
+}
+
+func isMandatory(p []string, mandatory [][]string) bool {
+	for _, m := range mandatory {
+		if hasPrefix(p, m) {
 			return true
 		}
 	}

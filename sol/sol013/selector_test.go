@@ -14,7 +14,7 @@ func TestSelector_Apply(t *testing.T) {
 		"ext":   map[string]any{"a": 1},
 		"links": map[string]any{"self": "s"},
 	}
-	defaults := [][]string{{"ext"}, {"info", "vnfcs"}}
+	sel := Selection{Defaults: [][]string{{"ext"}, {"info", "vnfcs"}}, Mandatory: [][]string{{"links"}}}
 	tests := []struct {
 		name  string
 		query string
@@ -22,9 +22,9 @@ func TestSelector_Apply(t *testing.T) {
 	}{
 		{"default excludes", "", `{"id":"x","info":{"flavour":"f"},"links":{"self":"s"},"state":"ON"}`},
 		{"all_fields", "all_fields", `{"ext":{"a":1},"id":"x","info":{"flavour":"f","vnfcs":[{"res":{"h":1},"vdu":"a"}]},"links":{"self":"s"},"state":"ON"}`},
-		{"exclude_fields", "exclude_fields=links,info/vnfcs/res", `{"ext":{"a":1},"id":"x","info":{"flavour":"f","vnfcs":[{"vdu":"a"}]},"state":"ON"}`},
-		{"fields keeps simple attributes", "fields=ext", `{"ext":{"a":1},"id":"x","state":"ON"}`},
-		{"fields nested", "fields=info/vnfcs", `{"id":"x","info":{"flavour":"f","vnfcs":[{"res":{"h":1},"vdu":"a"}]},"state":"ON"}`},
+		{"exclude_fields keeps mandatory", "exclude_fields=links,info/vnfcs/res", `{"ext":{"a":1},"id":"x","info":{"flavour":"f","vnfcs":[{"vdu":"a"}]},"links":{"self":"s"},"state":"ON"}`},
+		{"fields keeps simple and mandatory attributes", "fields=ext", `{"ext":{"a":1},"id":"x","links":{"self":"s"},"state":"ON"}`},
+		{"fields nested", "fields=info/vnfcs", `{"id":"x","info":{"flavour":"f","vnfcs":[{"res":{"h":1},"vdu":"a"}]},"links":{"self":"s"},"state":"ON"}`},
 		{"exclude_default with fields", "exclude_default&fields=ext", `{"ext":{"a":1},"id":"x","info":{"flavour":"f"},"links":{"self":"s"},"state":"ON"}`},
 	}
 	for _, tc := range tests {
@@ -35,7 +35,7 @@ func TestSelector_Apply(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			out, err := s.Apply(clone(t, doc), defaults)
+			out, err := s.Apply(clone(t, doc), sel)
 			if err != nil {
 				t.Fatal(err)
 			}

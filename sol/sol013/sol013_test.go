@@ -58,7 +58,7 @@ func setup(t *testing.T) *testBundle {
 	e.Use(sol013.Recovery())
 	routes := func(g *gin.RouterGroup) {
 		g.GET("/things", sol013.Wrap(func(c *gin.Context) (any, error) {
-			return sol013.ListPage(c, coll, [][]string{{"extra"}}, func(it store.Item[thing]) thing { return it.Doc })
+			return sol013.ListPage(c, coll, sol013.Selection{Defaults: [][]string{{"extra"}}}, func(it store.Item[thing]) thing { return it.Doc })
 		}))
 		g.POST("/things", sol013.Wrap(func(c *gin.Context) (any, error) {
 			var req createThing

@@ -28,7 +28,9 @@ type Server struct {
 	prefix  string
 }
 
-// Mount serves the API on e, authorising requests with auth.
+// Mount serves the API on e, authorising requests with auth. Both SOL 005
+// (the OSS's) and SOL 003 (the VNFMs') package management share the
+// /vnfpkgm/v1 tree; SOL 003 reads what SOL 005 creates.
 func Mount(e *gin.Engine, auth sol013.Authenticator, c *catalog.Service) {
 	s := &Server{catalog: c, prefix: API.Prefix(1)}
 	API.Mount(e, auth, 1, s.routes)
@@ -41,4 +43,18 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	g.GET("/vnf_packages/:id", sol013.Wrap(s.get))
 	g.PATCH("/vnf_packages/:id", sol013.Wrap(s.modify))
 	g.DELETE("/vnf_packages/:id", sol013.Wrap(s.delete))
+	g.PUT("/vnf_packages/:id/package_content", sol013.Wrap(s.uploadContent))
+	s.contentRoutes(g.Group("/vnf_packages/:id"))
+	// SOL 003: VNFMs read onboarded packages by the vnfdId they know.
+	g.GET("/onboarded_vnf_packages/:vnfdId", sol013.Wrap(s.getByVNFDID))
+	s.contentRoutes(g.Group("/onboarded_vnf_packages/:vnfdId"))
+}
+
+// contentRoutes are the read-only content resources of one package.
+func (s *Server) contentRoutes(g *gin.RouterGroup) {
+	var raw []string // each handler negotiates its own media types
+	g.GET("/package_content", sol013.WrapProducing(raw, s.getContent))
+	g.GET("/vnfd", sol013.WrapProducing(raw, s.getVNFD))
+	g.GET("/manifest", sol013.WrapProducing(raw, s.getManifest))
+	g.GET("/artifacts/*path", sol013.WrapProducing(raw, s.getArtifact))
 }

@@ -92,6 +92,9 @@ func (m *VnfPkgInfoModifications) Validate() error {
 	return errors.Join(errs...)
 }
 
-// defaultExcluded are the complex attributes a list leaves out unless asked
-// (SOL 005 §9.4.2.3.2).
-var defaultExcluded = [][]string{{"softwareImages"}, {"additionalArtifacts"}, {"userDefinedData"}, {"checksum"}}
+// selection: a list leaves out these complex attributes unless asked (SOL
+// 005 §9.4.2.3.2), and always keeps _links, which VnfPkgInfo requires.
+var selection = sol013.Selection{
+	Defaults:  [][]string{{"softwareImages"}, {"additionalArtifacts"}, {"userDefinedData"}, {"checksum"}},
+	Mandatory: [][]string{{"_links"}},
+}

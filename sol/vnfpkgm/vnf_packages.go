@@ -11,7 +11,7 @@ import (
 func (s *Server) wire(it store.Item[catalog.Package]) VnfPkgInfo { return toWire(s.prefix, it) }
 
 func (s *Server) list(c *gin.Context) (any, error) {
-	return sol013.ListPage(c, s.catalog.Packages(), defaultExcluded, s.wire)
+	return sol013.ListPage(c, s.catalog.Packages(), selection, s.wire)
 }
 
 func (s *Server) create(c *gin.Context) (any, error) {
@@ -61,4 +61,13 @@ func (s *Server) modify(c *gin.Context) (any, error) {
 
 func (s *Server) delete(c *gin.Context) (any, error) {
 	return nil, s.catalog.Delete(c.Request.Context(), c.Param("id"))
+}
+
+func (s *Server) getByVNFDID(c *gin.Context) (any, error) {
+	it, err := s.catalog.ByVNFDID(c.Request.Context(), c.Param("vnfdId"))
+	if err != nil {
+		return nil, err
+	}
+	sol013.SetETag(c, it.Version)
+	return s.wire(it), nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/cadenza-mano/cadenza/internal/server"
 	"github.com/cadenza-mano/cadenza/internal/store"
@@ -42,6 +43,8 @@ type Spec struct {
 	DefaultListen string
 	// Scopes lists the OAuth 2.0 scopes of the APIs the binary serves.
 	Scopes []string
+	// Flags adds the binary's own flags (optional).
+	Flags func(fs *pflag.FlagSet)
 	// Mount adds the binary's APIs once the shared machinery runs.
 	Mount func(ctx context.Context, a *App) error
 }
@@ -64,6 +67,9 @@ func Command(spec Spec) *cobra.Command {
 		},
 	}
 	opts.AddFlags(cmd.Flags(), spec.DefaultListen)
+	if spec.Flags != nil {
+		spec.Flags(cmd.Flags())
+	}
 	return cmd
 }
 

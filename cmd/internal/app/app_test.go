@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,8 @@ import (
 var nfvoSpec = Spec{
 	Name: "nfvo", DefaultListen: "127.0.0.1:0", Scopes: ScopesOf(vnfpkgm.API),
 	Mount: func(_ context.Context, a *App) error {
-		vnfpkgm.Mount(a.Engine, a.Auth, catalog.NewService(a.DB))
+		dir := filepath.Join(a.Opts.DataDir, "packages")
+		vnfpkgm.Mount(a.Engine, a.Auth, catalog.NewService(a.DB, catalog.Options{Dir: dir}))
 		return nil
 	},
 }
