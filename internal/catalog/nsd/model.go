@@ -43,10 +43,21 @@ type NSD struct {
 	Monitoring                []*Monitoring
 	// Template is the service template the model was read from.
 	Template *tosca.ServiceTemplate
+
+	vnfs   map[string]*VNF
+	nested map[string]*NestedNS
+	links  map[string]*VirtualLink
+	nfps   map[string]*NFP
+	levels map[string]bool
+	// aspects indexes ScalingAspects.
+	aspects map[string]*ScalingAspect
 }
 
 // VNF returns the constituent VNF with the given node template name.
 func (d *NSD) VNF(id string) *VNF {
+	if d.vnfs != nil {
+		return d.vnfs[id]
+	}
 	for _, v := range d.VNFs {
 		if v.ID == id {
 			return v
@@ -57,6 +68,9 @@ func (d *NSD) VNF(id string) *VNF {
 
 // VirtualLink returns the NS virtual link with the given name.
 func (d *NSD) VirtualLink(id string) *VirtualLink {
+	if d.links != nil {
+		return d.links[id]
+	}
 	for _, v := range d.VirtualLinks {
 		if v.ID == id {
 			return v
@@ -67,6 +81,9 @@ func (d *NSD) VirtualLink(id string) *VirtualLink {
 
 // ScalingAspect returns the NS scaling aspect with the given ID.
 func (d *NSD) ScalingAspect(id string) *ScalingAspect {
+	if d.aspects != nil {
+		return d.aspects[id]
+	}
 	for _, a := range d.ScalingAspects {
 		if a.ID == id {
 			return a

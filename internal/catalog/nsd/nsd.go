@@ -134,6 +134,7 @@ func (b *builder) nsd() *NSD {
 		d.ExtVirtualLinks = sm.Requirements
 	}
 	b.nodes(d, ns)
+	d.index()
 	b.forwardingGraphs(d)
 	b.policies(d)
 	return d
@@ -247,14 +248,10 @@ func (b *builder) virtualLink(n *tosca.NodeTemplate) *VirtualLink {
 // forwardingGraphs reads the VNFFG groups and checks each member NFP's
 // positions and elements exist.
 func (b *builder) forwardingGraphs(d *NSD) {
-	nfps := map[string]bool{}
-	for _, p := range d.NFPs {
-		nfps[p.ID] = true
-	}
 	for _, g := range b.topo.GroupsOfType(typeVNFFG) {
 		fg := &VNFFG{ID: g.Name, Description: str(b.resolve(nil, g.Properties["description"])), Members: g.Members}
 		for _, m := range g.Members {
-			if nfps[m] {
+			if d.nfps[m] != nil {
 				fg.NFPs = append(fg.NFPs, m)
 			}
 		}
@@ -362,4 +359,23 @@ func duration(v *tosca.Value) time.Duration {
 func levelKey(s string) (int, bool) {
 	n, err := strconv.Atoi(s)
 	return n, err == nil && n >= 0
+}
+
+// index builds the lookups the policies use, so policies with many
+// targets cost linear time.
+func (d *NSD) index() {
+	d.vnfs, d.nested = map[string]*VNF{}, map[string]*NestedNS{}
+	d.links, d.nfps, d.levels = map[string]*VirtualLink{}, map[string]*NFP{}, map[string]bool{}
+	for _, v := range d.VNFs {
+		d.vnfs[v.ID] = v
+	}
+	for _, n := range d.NestedNSs {
+		d.nested[n.ID] = n
+	}
+	for _, vl := range d.VirtualLinks {
+		d.links[vl.ID] = vl
+	}
+	for _, p := range d.NFPs {
+		d.nfps[p.ID] = p
+	}
 }

@@ -49,6 +49,7 @@ func (b *builder) policies(d *NSD) {
 }
 
 func (b *builder) aspects(d *NSD) {
+	d.aspects = map[string]*ScalingAspect{}
 	for _, p := range b.topo.PoliciesOfType(polAspects) {
 		v := b.resolve(nil, p.Properties["aspects"])
 		if v == nil {
@@ -64,6 +65,7 @@ func (b *builder) aspects(d *NSD) {
 				}
 			}
 			d.ScalingAspects = append(d.ScalingAspects, a)
+			d.aspects[a.ID] = a
 		}
 	}
 }
@@ -76,6 +78,7 @@ func (b *builder) levels(d *NSD) {
 		}
 		for _, e := range v.Map {
 			d.InstantiationLevels = append(d.InstantiationLevels, &InstantiationLevel{ID: e.Key, Description: str(e.Value.Get("description"))})
+			d.levels[e.Key] = true
 		}
 		d.DefaultInstantiationLevel = str(b.resolve(nil, p.Properties["default_level"]))
 		if l := d.DefaultInstantiationLevel; l != "" && !hasLevel(d, l) {
@@ -84,14 +87,7 @@ func (b *builder) levels(d *NSD) {
 	}
 }
 
-func hasLevel(d *NSD, id string) bool {
-	for _, l := range d.InstantiationLevels {
-		if l.ID == id {
-			return true
-		}
-	}
-	return false
-}
+func hasLevel(d *NSD, id string) bool { return d.levels[id] }
 
 // aspectLevels reads an aspect-keyed level map, checking the aspect and
 // its levels exist.
@@ -136,10 +132,8 @@ func (b *builder) toLevel(d *NSD, p *tosca.Policy) {
 		if v := d.VNF(t); v != nil {
 			v.ScaleLevels[aspect] = m
 		}
-		for _, ns := range d.NestedNSs {
-			if ns.ID == t {
-				ns.ScaleLevels[aspect] = m
-			}
+		if ns := d.nested[t]; ns != nil {
+			ns.ScaleLevels[aspect] = m
 		}
 	}
 }
@@ -178,10 +172,8 @@ func (b *builder) toInstantiationLevel(d *NSD, p *tosca.Policy) {
 			if v := d.VNF(t); v != nil {
 				v.InstantiationLevels[e.Key] = integer(e.Value)
 			}
-			for _, ns := range d.NestedNSs {
-				if ns.ID == t {
-					ns.InstantiationLevels[e.Key] = integer(e.Value)
-				}
+			if ns := d.nested[t]; ns != nil {
+				ns.InstantiationLevels[e.Key] = integer(e.Value)
 			}
 		}
 	}
@@ -206,11 +198,9 @@ func (b *builder) nfpRule(d *NSD, p *tosca.Policy) {
 		SourceIPAddressPrefix: str(get("source_ip_address_prefix")), DestinationIPAddressPrefix: str(get("destination_ip_address_prefix")),
 		VLANTags: stringList(get("vlan_tag")), Targets: p.Targets,
 	}
-	for _, f := range d.NFPs {
-		for _, t := range p.Targets {
-			if f.ID == t {
-				f.Rules = append(f.Rules, r)
-			}
+	for _, t := range p.Targets {
+		if f := d.nfps[t]; f != nil {
+			f.Rules = append(f.Rules, r)
 		}
 	}
 }

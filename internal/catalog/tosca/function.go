@@ -175,6 +175,11 @@ const maxResolveDepth = 32
 // make resolution exponential.
 const maxResolveSteps = 10_000
 
+// maxTopologySteps bounds the function calls of all Resolve calls on one
+// topology together: a hostile template cannot make a caller that resolves
+// each of its many properties do unbounded work.
+const maxTopologySteps = 1_000_000
+
 // maxResolvedString bounds strings built by concat and join.
 const maxResolvedString = 1 << 20
 
@@ -275,6 +280,9 @@ func (r *resolver) resolveMap(v *Value, self *NodeTemplate, depth int) (*Value, 
 func (r *resolver) call(v *Value, self *NodeTemplate, depth int) (*Value, error) {
 	if r.steps++; r.steps > maxResolveSteps {
 		return nil, fmt.Errorf("more than %d function calls", maxResolveSteps)
+	}
+	if r.t.steps.Add(1) > maxTopologySteps {
+		return nil, fmt.Errorf("the topology's budget of %d function calls is spent", maxTopologySteps)
 	}
 	name, arg := v.Map[0].Key, v.Map[0].Value
 	var (

@@ -74,3 +74,25 @@ func TestResolveRuntimeValue(t *testing.T) {
 		t.Errorf("err = %v, want ErrNotStatic", err)
 	}
 }
+
+// TestResolveTopologyBudget checks repeated resolution of an expensive
+// property stops once the topology's budget is spent.
+func TestResolveTopologyBudget(t *testing.T) {
+	t.Parallel()
+	st, err := tosca.Load(t.Context(), fstest.MapFS{"a.yaml": {Data: []byte(chain(11, 2, "x"))}}, "a.yaml", tosca.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := st.Topology.Node("n")
+	for i := range 1000 {
+		_, err := st.Topology.Resolve(n.Properties["p0"], n)
+		if err == nil {
+			continue
+		}
+		if !strings.Contains(err.Error(), "budget") || i < 100 {
+			t.Fatalf("call %d: %v", i, err)
+		}
+		return
+	}
+	t.Fatal("the budget was never spent")
+}

@@ -1,5 +1,7 @@
 package tosca
 
+import "sync/atomic"
+
 // ServiceTemplate is a loaded, validated service template: the entry file,
 // everything it imports, the resulting type system and the topologies.
 type ServiceTemplate struct {
@@ -80,12 +82,13 @@ type TopologyTemplate struct {
 	Workflows             map[string]*Value
 	Pos                   Pos
 
-	st        *ServiceTemplate
-	nodes     map[string]*NodeTemplate
-	inputs    map[string]*Parameter
-	rels      map[string]*RelationshipTemplate
-	groups    map[string]*Group
-	inputVals map[string]*Value
+	st     *ServiceTemplate
+	nodes  map[string]*NodeTemplate
+	inputs map[string]*Parameter
+	rels   map[string]*RelationshipTemplate
+	groups map[string]*Group
+	// steps counts the function calls Resolve made on this topology.
+	steps atomic.Int64
 }
 
 // Node returns the node template with the given name, or nil.

@@ -84,10 +84,18 @@ type Flavour struct {
 	Artifacts map[string]*Artifact
 	// Topology is the topology template the flavour was read from.
 	Topology *tosca.TopologyTemplate
+
+	vdus    map[string]*VDU
+	links   map[string]*VirtualLink
+	aspects map[string]*ScalingAspect
+	levels  map[string]*InstantiationLevel
 }
 
 // VDU returns the VDU with the given ID, or nil.
 func (f *Flavour) VDU(id string) *VDU {
+	if f.vdus != nil {
+		return f.vdus[id]
+	}
 	for _, v := range f.VDUs {
 		if v.ID == id {
 			return v
@@ -98,6 +106,9 @@ func (f *Flavour) VDU(id string) *VDU {
 
 // VirtualLink returns the internal virtual link with the given ID, or nil.
 func (f *Flavour) VirtualLink(id string) *VirtualLink {
+	if f.links != nil {
+		return f.links[id]
+	}
 	for _, v := range f.VirtualLinks {
 		if v.ID == id {
 			return v
@@ -108,6 +119,9 @@ func (f *Flavour) VirtualLink(id string) *VirtualLink {
 
 // ScalingAspect returns the aspect with the given ID, or nil.
 func (f *Flavour) ScalingAspect(id string) *ScalingAspect {
+	if f.aspects != nil {
+		return f.aspects[id]
+	}
 	for _, a := range f.ScalingAspects {
 		if a.ID == id {
 			return a
@@ -118,6 +132,9 @@ func (f *Flavour) ScalingAspect(id string) *ScalingAspect {
 
 // InstantiationLevel returns the level with the given ID, or nil.
 func (f *Flavour) InstantiationLevel(id string) *InstantiationLevel {
+	if f.levels != nil {
+		return f.levels[id]
+	}
 	for _, l := range f.InstantiationLevels {
 		if l.ID == id {
 			return l

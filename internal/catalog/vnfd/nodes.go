@@ -33,6 +33,13 @@ func (b *builder) nodes(r reader, f *Flavour) {
 			f.MCIOPs = append(f.MCIOPs, &MCIOP{ID: n.Name, AssociatedVDUs: targets(n, "associatedVdu"), Artifacts: artifacts(f.File, n)})
 		}
 	}
+	f.vdus, f.links = map[string]*VDU{}, map[string]*VirtualLink{}
+	for _, v := range f.VDUs {
+		f.vdus[v.ID] = v
+	}
+	for _, vl := range f.VirtualLinks {
+		f.links[vl.ID] = vl
+	}
 	for _, g := range f.Topology.GroupsOfType(typePlacementGroup) {
 		f.PlacementGroups = append(f.PlacementGroups, &PlacementGroup{
 			ID: g.Name, Description: str(r.resolve(nil, g.Properties["description"])), Members: g.Members,

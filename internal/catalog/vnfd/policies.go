@@ -73,6 +73,7 @@ func (b *builder) policies(r reader, f *Flavour) {
 }
 
 func (b *builder) scalingAspects(r reader, f *Flavour, ps []*tosca.Policy) {
+	f.aspects = map[string]*ScalingAspect{}
 	for _, p := range ps {
 		aspects := r.resolve(nil, p.Properties["aspects"])
 		if aspects == nil {
@@ -83,15 +84,18 @@ func (b *builder) scalingAspects(r reader, f *Flavour, ps []*tosca.Policy) {
 				b.fail(e.KeyPos, policyPath(p, "properties.aspects", e.Key), "scaling aspect %q defined twice", e.Key)
 				continue
 			}
-			f.ScalingAspects = append(f.ScalingAspects, &ScalingAspect{
+			a := &ScalingAspect{
 				ID: e.Key, Name: str(e.Value.Get("name")), Description: str(e.Value.Get("description")),
 				MaxScaleLevel: integer(e.Value.Get("max_scale_level")), StepDeltas: stringList(e.Value.Get("step_deltas")),
-			})
+			}
+			f.ScalingAspects = append(f.ScalingAspects, a)
+			f.aspects[a.ID] = a
 		}
 	}
 }
 
 func (b *builder) instantiationLevels(r reader, f *Flavour, ps []*tosca.Policy) {
+	f.levels = map[string]*InstantiationLevel{}
 	for _, p := range ps {
 		levels := r.resolve(nil, p.Properties["levels"])
 		if levels == nil {
@@ -106,6 +110,7 @@ func (b *builder) instantiationLevels(r reader, f *Flavour, ps []*tosca.Policy) 
 				}
 			}
 			f.InstantiationLevels = append(f.InstantiationLevels, l)
+			f.levels[l.ID] = l
 		}
 		f.DefaultInstantiationLevel = str(r.resolve(nil, p.Properties["default_level"]))
 		if d := f.DefaultInstantiationLevel; d != "" && f.InstantiationLevel(d) == nil {
