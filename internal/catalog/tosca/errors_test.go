@@ -128,6 +128,7 @@ func TestLoadErrors(t *testing.T) {
 		{name: "enormous map", opts: tosca.Options{Limits: tosca.Limits{MaxNodes: 1000}}, files: map[string]string{"main.yaml": header + "metadata:\n" + manyKeys(2000)}, code: tosca.CodeLimit, at: "main.yaml:"},
 		{name: "total size", opts: tosca.Options{Limits: tosca.Limits{MaxTotalSize: 3000}}, files: map[string]string{"main.yaml": header + "imports: [a.yaml]\ndescription: " + strings.Repeat("x", 2000) + "\n", "a.yaml": header + "description: " + strings.Repeat("y", 2000) + "\n"}, code: tosca.CodeLimit, at: "main.yaml:2"},
 		{name: "too many files", opts: tosca.Options{Limits: tosca.Limits{MaxFiles: 2}}, files: map[string]string{"main.yaml": header + "imports: [a.yaml, b.yaml]\n", "a.yaml": header, "b.yaml": header}, code: tosca.CodeLimit, at: "main.yaml:2"},
+		{name: "deep derivation", files: map[string]string{"main.yaml": header + "node_types:\n" + typeChain(100)}, code: tosca.CodeLimit, at: "main.yaml:"},
 		{name: "file too large", opts: tosca.Options{Limits: tosca.Limits{MaxFileSize: 1024}}, files: map[string]string{"main.yaml": header + "description: " + strings.Repeat("x", 2000) + "\n"}, code: tosca.CodeLimit, at: "main.yaml"},
 	}
 	for _, tt := range tests {
@@ -153,6 +154,16 @@ func TestLoadErrors(t *testing.T) {
 			t.Errorf("no %s error at %s with path %q in:\n%v", tt.code, tt.at, tt.path, err)
 		})
 	}
+}
+
+// typeChain writes n node types, each derived from the next.
+func typeChain(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "  t%d: {derived_from: t%d}\n", i, i+1)
+	}
+	fmt.Fprintf(&b, "  t%d: {derived_from: tosca.nodes.Root}\n", n)
+	return b.String()
 }
 
 // manyKeys writes a map of n keys.

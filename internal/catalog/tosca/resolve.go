@@ -42,19 +42,25 @@ func (l *loader) linkParent(t *Type) {
 	t.Parent = parent
 }
 
-// checkCycle walks up from t; a walk longer than the number of types means
-// a cycle, which is reported once and cut at t.
+// maxDerivation bounds derived_from chains; lookups walk them, so a
+// hostile chain of thousands of types would make every lookup slow.
+const maxDerivation = 64
+
+// checkCycle walks up from t; meeting t again means a cycle, which is
+// reported and cut at t. Chains deeper than maxDerivation are cut too.
 func (l *loader) checkCycle(t *Type) {
-	limit := len(l.reg.own) + 1
+	path := joinPath(typeSections[t.Kind], t.Name, "derived_from")
 	n := 0
 	for x := t.Parent; x != nil; x = x.Parent {
 		if x == t {
-			l.d.add(CodeDerivation, t.Pos, joinPath(typeSections[t.Kind], t.Name, "derived_from"), "derivation cycle through %s", t.Name)
+			l.d.add(CodeDerivation, t.Pos, path, "derivation cycle through %s", t.Name)
 			t.Parent = nil
 			return
 		}
-		if n++; n > limit {
-			return // a cycle above t, reported at its own members
+		if n++; n > maxDerivation {
+			l.d.add(CodeLimit, t.Pos, path, "derived_from chain deeper than %d", maxDerivation)
+			t.Parent = nil
+			return
 		}
 	}
 }
