@@ -157,3 +157,5 @@ func parse(s string) query.Filter {
 	}
 	return f
 }
+
+func jsonUnmarshal(s string, v any) error { return json.Unmarshal([]byte(s), v) }
