@@ -142,9 +142,9 @@ func TestWhereArguments(t *testing.T) {
 	t.Parallel()
 	schema := testSchema()
 	tests := []struct {
-		name   string
+		name    string
 		dialect query.Dialect
-		doc    string
+		doc     string
 	}{
 		{"unknown dialect", query.Dialect(9), "doc"},
 		{"zero dialect", 0, "doc"},
