@@ -236,9 +236,26 @@ func (l *loader) followImports(f *file) {
 		}
 		f.imported = append(f.imported, g)
 		if imp.NamespacePrefix != "" {
-			l.prefixes = append(l.prefixes, prefixed{prefix: imp.NamespacePrefix, file: g})
+			l.addPrefix(prefixed{prefix: imp.NamespacePrefix, file: g}, imp.Pos, path)
 		}
 	}
+}
+
+// maxPrefixes bounds the namespace prefixes of one load: each makes every
+// type of its files reachable under another name.
+const maxPrefixes = 64
+
+func (l *loader) addPrefix(p prefixed, pos Pos, path string) {
+	for _, q := range l.prefixes {
+		if q == p {
+			return
+		}
+	}
+	if len(l.prefixes) >= maxPrefixes {
+		l.d.add(CodeLimit, pos, path, "more than %d namespace prefixes", maxPrefixes)
+		return
+	}
+	l.prefixes = append(l.prefixes, p)
 }
 
 // prefixed records a file imported under a namespace prefix.
