@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -225,7 +226,11 @@ func (l *loader) followImports(f *file) {
 			if _, ok := l.sol001[target.family]; !ok {
 				l.sol001[target.family] = imp.Pos
 			}
-			if imp.NamespacePrefix != "" {
+			if imp.NamespacePrefix != "" && !slices.Contains(l.builtinPrefixes, imp.NamespacePrefix) {
+				if len(l.builtinPrefixes) >= maxPrefixes {
+					l.d.add(CodeLimit, imp.Pos, path, "more than %d namespace prefixes", maxPrefixes)
+					continue
+				}
 				l.builtinPrefixes = append(l.builtinPrefixes, imp.NamespacePrefix)
 			}
 			continue
