@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"testing/fstest"
 
 	"github.com/cadenza-mano/cadenza/internal/catalog/tosca"
 )
@@ -178,5 +179,30 @@ func TestCheckArtifactFiles(t *testing.T) {
 	slices.Sort(want)
 	if !slices.Equal(missing, want) {
 		t.Errorf("missing files:\n%v\nwant\n%v", missing, want)
+	}
+}
+
+func TestNamespacePrefixOnBuiltinImport(t *testing.T) {
+	t.Parallel()
+	doc := `tosca_definitions_version: tosca_simple_yaml_1_3
+imports:
+  - file: https://forge.etsi.org/rep/nfv/SOL001/raw/v4.4.1/etsi_nfv_sol001_vnfd_types.yaml
+    namespace_prefix: etsi
+topology_template:
+  node_templates:
+    vl:
+      type: etsi:tosca.nodes.nfv.VnfVirtualLink
+      properties:
+        connectivity_type: {layer_protocols: [ipv4]}
+        vl_profile:
+          max_bitrate_requirements: {root: 1}
+          min_bitrate_requirements: {root: 1}
+`
+	st, err := tosca.Load(t.Context(), fstest.MapFS{"a.yaml": {Data: []byte(doc)}}, "a.yaml", tosca.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.Topology.Node("vl").Type.Name; got != "tosca.nodes.nfv.VnfVirtualLink" {
+		t.Errorf("type = %s", got)
 	}
 }
