@@ -37,11 +37,7 @@ func (b *builder) policies(d *NSD) {
 				ID: p.Name, Affinity: t.DerivesFrom(polAffinity), Scope: str(b.resolve(nil, p.Properties["scope"])), Targets: p.Targets,
 			})
 		case t.DerivesFrom(polSecurity):
-			get := func(k string) *tosca.Value { return b.resolve(nil, p.Properties[k]) }
-			d.SecurityGroupRules = append(d.SecurityGroupRules, &SecurityGroupRule{
-				ID: p.Name, Direction: str(get("direction")), EtherType: str(get("ether_type")), Protocol: str(get("protocol")),
-				PortRangeMin: integer(get("port_range_min")), PortRangeMax: integer(get("port_range_max")), Targets: p.Targets,
-			})
+			d.SecurityGroupRules = append(d.SecurityGroupRules, b.securityRule(p))
 		case t.DerivesFrom(polNsMonitor), t.DerivesFrom(polVnfMonitor):
 			b.monitoring(d, p)
 		}
