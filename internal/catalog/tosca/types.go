@@ -84,7 +84,7 @@ func (t *Type) Chain() []string {
 	return out
 }
 
-// Root returns the primitive a data type finally derives from ("string",
+// primitiveBase returns the primitive a data type finally derives from ("string",
 // "map", ...), or "" for a complex data type.
 func (t *Type) primitiveBase() string {
 	for x := t; x != nil; x = x.Parent {
