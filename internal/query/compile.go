@@ -1,6 +1,7 @@
 package query
 
 import (
+	"errors"
 	"math"
 	"regexp"
 	"strconv"
@@ -209,5 +210,22 @@ func parseValue(path []string, k Kind, s string) (value, error) {
 	return v, nil
 }
 
-// parseTime reads an RFC 3339 date-time, with or without fractional seconds.
-func parseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339, s) }
+// dateTimePattern is what counts as a date-time, here and in both
+// databases: RFC 3339 with 'T' and an explicit zone, the offset within
+// ±14:59 (as SQLite reads them), and a year from 0001 (as PostgreSQL reads
+// them) — checked apart, since the pattern cannot say it.
+const dateTimePattern = `^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]` +
+	`(\.[0-9]+)?(Z|[+-](0[0-9]|1[0-4]):[0-5][0-9])$`
+
+var dateTime = regexp.MustCompile(dateTimePattern)
+
+var errNotDateTime = errors.New("not an RFC 3339 date-time")
+
+// parseTime reads a date-time as dateTimePattern describes it; time.Parse
+// rejects impossible calendar dates such as February 30.
+func parseTime(s string) (time.Time, error) {
+	if !dateTime.MatchString(s) || strings.HasPrefix(s, "0000") {
+		return time.Time{}, errNotDateTime
+	}
+	return time.Parse(time.RFC3339, s)
+}

@@ -102,12 +102,17 @@ func genOpen() *rapid.Generator[any] {
 	})
 }
 
+// docTime is mostly a date-time, sometimes a string that only looks like one.
+func docTime() *rapid.Generator[any] {
+	return rapid.OneOf(asAny(pick(timePool)), asAny(pick(timePool)), pick(oddDateTimes))
+}
+
 func genItem() *rapid.Generator[any] {
 	return rapid.Custom(func(rt *rapid.T) any {
 		m := map[string]any{}
 		maybe(m, rt, "key", asAny(pick(strPool)))
 		maybe(m, rt, "values", list(pick(numPool), 3))
-		maybe(m, rt, "when", asAny(pick(timePool)))
+		maybe(m, rt, "when", docTime())
 		maybe(m, rt, "meta", genOpen())
 		return m
 	})
@@ -119,7 +124,7 @@ func genDoc() *rapid.Generator[map[string]any] {
 		maybe(m, rt, "name", asAny(pick(strPool)))
 		maybe(m, rt, "count", asAny(pick(numPool)))
 		maybe(m, rt, "enabled", asAny(rapid.Bool()))
-		maybe(m, rt, "created", asAny(pick(timePool)))
+		maybe(m, rt, "created", docTime())
 		maybe(m, rt, "tags", list(pick(strPool), 3))
 		maybe(m, rt, "matrix", list(list(pick(numPool), 2), 2))
 		maybe(m, rt, "nested", rapid.Custom(func(rt *rapid.T) any {

@@ -62,6 +62,9 @@ type frag struct {
 
 func lit(sql string) frag { return frag{sql: sql} }
 
+// arg is a placeholder for v.
+func arg(v any) frag { return frag{sql: "?", args: []any{v}} }
+
 // cat joins pieces, each a string (literal SQL) or a frag.
 func cat(parts ...any) frag {
 	var f frag

@@ -32,7 +32,7 @@ func pgExtract(src frag, keys []string) frag {
 	}
 	f := cat("jsonb_extract_path(", src)
 	for _, k := range keys {
-		f = cat(f, ", ?").with(k)
+		f = cat(f, ", ", arg(k))
 	}
 	return cat(f, ")")
 }
@@ -59,22 +59,38 @@ func pgCompare(op Op, k Kind, lf leaf, v value) frag {
 	case KindString:
 		return typed(lf, " = 'string'", pgString(op, pgText(lf), v.s))
 	case KindNumber:
-		return cat("(", pgCast(lf, "number", "double precision"), sqlOp(op), "?)").with(v.num)
+		return cat("(", pgCast(lf, "number", "double precision"), sqlOp(op), arg(v.num), ")")
 	case KindBoolean:
-		return cat("(", lf.typ, " = 'boolean' AND ", pgText(lf), " = ?)").with(v.s)
+		return cat("(", lf.typ, " = 'boolean' AND ", pgText(lf), " = ", arg(v.s), ")")
 	case KindDateTime:
-		return cat("(", pgCast(lf, "string", "timestamptz"), sqlOp(op), "?)").with(v.t)
+		return cat("(", pgTime(lf), sqlOp(op), arg(v.t), ")")
 	}
 	return pgOpen(op, lf, v)
 }
 
+// pgTime is the leaf as timestamptz when it is a date-time (see
+// dateTimePattern), else NULL: the nested CASE keeps the cast from ever
+// seeing anything else (an empty string, February 30), which would fail
+// the whole query.
+func pgTime(lf leaf) frag {
+	if lf.typ.sql == "" {
+		return lf.val
+	}
+	t := pgText(lf)
+	daysInMonth := cat("EXTRACT(DAY FROM make_date(CAST(substr(", t, ", 1, 4) AS int), CAST(substr(", t,
+		", 6, 2) AS int), 1) + interval '1 month - 1 day')")
+	return cat("CASE WHEN ", lf.typ, " = 'string' AND ", t, " ~ ", arg(dateTimePattern), " AND substr(", t,
+		", 1, 4) <> '0000' THEN CASE WHEN CAST(substr(", t, ", 9, 2) AS int) <= ", daysInMonth,
+		" THEN CAST(", t, " AS timestamptz) END END")
+}
+
 func pgString(op Op, text frag, s string) frag {
 	if op == Cont {
-		return cat("strpos(", text, ", ?) > 0").with(s)
+		return cat("strpos(", text, ", ", arg(s), ") > 0")
 	}
 	// COLLATE "C" compares bytes, as Go and SQLite do, whatever the
 	// database's collation.
-	return cat(text, ` COLLATE "C"`, sqlOp(op), "?").with(s)
+	return cat(text, ` COLLATE "C"`, sqlOp(op), arg(s))
 }
 
 // pgOpen compares a value of an open part by its JSON type.
@@ -82,10 +98,10 @@ func pgOpen(op Op, lf leaf, v value) frag {
 	str := typed(lf, " = 'string'", pgString(op, pgText(lf), v.s))
 	var num, boolean frag
 	if v.isNum && op != Cont {
-		num = cat("(", pgCast(lf, "number", "double precision"), sqlOp(op), "?)").with(v.num)
+		num = cat("(", pgCast(lf, "number", "double precision"), sqlOp(op), arg(v.num), ")")
 	}
 	if v.isBool && op == Eq {
-		boolean = cat("(", lf.typ, " = 'boolean' AND ", pgText(lf), " = ?)").with(v.s)
+		boolean = cat("(", lf.typ, " = 'boolean' AND ", pgText(lf), " = ", arg(v.s), ")")
 	}
 	return anyOf(str, num, boolean)
 }

@@ -15,16 +15,16 @@ func (w *sqlWriter) litePath(p plan) ([]frag, leaf) {
 				c, path = liteContainer(elem), "$"
 			}
 			elem = w.nextAlias()
-			from = append(from, cat("json_each(CASE WHEN json_type(", c, ", ?) = 'array' THEN ", c, " END, ?) AS ", elem).
-				with(path, path))
+			from = append(from, cat("json_each(CASE WHEN json_type(", c, ", ", arg(path), ") = 'array' THEN ", c,
+				" END, ", arg(path), ") AS ", elem))
 		}
 		src = liteContainer(elem)
 	}
 	if p.loose {
 		c, path := src, jsonPath(p.leafKeys)
 		alias := w.nextAlias()
-		from = append(from, cat("json_each(CASE WHEN json_type(", c, ", ?) <> 'object' THEN ", c, " END, ?) AS ", alias).
-			with(path, path))
+		from = append(from, cat("json_each(CASE WHEN json_type(", c, ", ", arg(path), ") <> 'object' THEN ", c,
+			" END, ", arg(path), ") AS ", alias))
 		return from, leaf{val: lit(alias + ".value"), typ: lit(alias + ".type")}
 	}
 	if len(p.leafKeys) == 0 {
@@ -32,15 +32,9 @@ func (w *sqlWriter) litePath(p plan) ([]frag, leaf) {
 	}
 	path := jsonPath(p.leafKeys)
 	return from, leaf{
-		val: cat("json_extract(", src, ", ?)").with(path),
-		typ: cat("json_type(", src, ", ?)").with(path),
+		val: cat("json_extract(", src, ", ", arg(path), ")"),
+		typ: cat("json_type(", src, ", ", arg(path), ")"),
 	}
-}
-
-// with appends arguments to f.
-func (f frag) with(args ...any) frag {
-	f.args = append(append([]any(nil), f.args...), args...)
-	return f
 }
 
 // liteContainer is an array element as JSON text if it is an object or an
@@ -67,21 +61,20 @@ func liteCompare(op Op, k Kind, lf leaf, v value) frag {
 	case KindString:
 		return typed(lf, " = 'text'", liteString(op, lf.val, v.s))
 	case KindNumber:
-		return typed(lf, " IN ('integer', 'real')", cat(lf.val, sqlOp(op), "?").with(v.num))
+		return typed(lf, " IN ('integer', 'real')", cat(lf.val, sqlOp(op), arg(v.num)))
 	case KindBoolean:
-		return cat("(", lf.typ, " = ?)").with(v.s)
+		return cat("(", lf.typ, " = ", arg(v.s), ")")
 	case KindDateTime:
-		return typed(lf, " = 'text'",
-			cat("strftime('%Y-%m-%dT%H:%M:%fZ', ", lf.val, ")", sqlOp(op), "?").with(sqliteTime(v.t)))
+		return typed(lf, " = 'text'", cat(liteTime(lf.val), sqlOp(op), arg(sqliteTime(v.t))))
 	}
 	return liteOpen(op, lf, v)
 }
 
 func liteString(op Op, val frag, s string) frag {
 	if op == Cont {
-		return cat("instr(", val, ", ?) > 0").with(s)
+		return cat("instr(", val, ", ", arg(s), ") > 0")
 	}
-	return cat(val, sqlOp(op), "?").with(s)
+	return cat(val, sqlOp(op), arg(s))
 }
 
 // liteOpen compares a value of an open part by its JSON type.
@@ -89,10 +82,21 @@ func liteOpen(op Op, lf leaf, v value) frag {
 	str := typed(lf, " = 'text'", liteString(op, lf.val, v.s))
 	var num, boolean frag
 	if v.isNum && op != Cont {
-		num = typed(lf, " IN ('integer', 'real')", cat(lf.val, sqlOp(op), "?").with(v.num))
+		num = typed(lf, " IN ('integer', 'real')", cat(lf.val, sqlOp(op), arg(v.num)))
 	}
 	if v.isBool && op == Eq {
-		boolean = cat("(", lf.typ, " = ?)").with(v.s)
+		boolean = cat("(", lf.typ, " = ", arg(v.s), ")")
 	}
 	return anyOf(str, num, boolean)
+}
+
+// liteTime is a date-time (see dateTimePattern) normalised to UTC with
+// milliseconds, else NULL. strftime alone is lenient: it takes a blank
+// before the zone, no zone at all, hour 24 and February 30.
+func liteTime(v frag) frag {
+	return cat("CASE WHEN ", v, " GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]*'",
+		" AND ", v, " NOT GLOB '*[^0-9TZ:.+-]*' AND (", v, " GLOB '*Z' OR ", v, " GLOB '*[+-][01][0-9]:[0-5][0-9]')",
+		" AND substr(", v, ", 20, 1) IN ('Z', '+', '-', '.') AND substr(", v, ", 1, 4) <> '0000'",
+		" AND substr(", v, ", 12, 2) < '24' AND date(substr(", v, ", 1, 10), '+0 days') = substr(", v, ", 1, 10)",
+		" THEN strftime('%Y-%m-%dT%H:%M:%fZ', ", v, ") END")
 }

@@ -134,3 +134,56 @@ func testWhere(t *testing.T, s store) {
 		})
 	}
 }
+
+// oddDateTimes are strings in a date-time attribute that are no RFC 3339
+// date-times, or barely are; the databases must agree with Match on each
+// and never fail the query.
+var oddDateTimes = []any{
+	"", "yesterday", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-01-01T24:00:00Z",
+	"2026-01-01 10:00:00Z", "2026-01-01T10:00:00 Z", "2026-01-01T10:00:00", "2026-01-01T10:00:00+15:00",
+	"0000-01-01T10:00:00Z", "2026-01-01T10:00:00,5Z", "2024-02-29T10:00:00+14:00",
+	"2026-01-01T10:00:00.25-03:30", 123.0, "2026-01-01t10:00:00z", "2025-02-29T00:00:00Z",
+}
+
+func TestOddDateTimes(t *testing.T) {
+	t.Parallel()
+	docs := make([]map[string]any, len(oddDateTimes))
+	for i, v := range oddDateTimes {
+		docs[i] = map[string]any{"id": "x", "created": v}
+	}
+	all := make([]int, 0, len(docs))
+	for i := range docs {
+		all = append(all, i+1)
+	}
+	tests := []struct {
+		name   string
+		filter query.Filter
+		want   []int
+	}{
+		{"only date-times compare", parse("gt,created,1000-01-01T00:00:00Z"), []int{12, 13}},
+		{"negation keeps the rest", parse("neq,created,2026-01-01T13:30:00.25Z"), slices.Delete(slices.Clone(all), 12, 13)},
+	}
+	schema := testSchema()
+	stores := map[string]func(testing.TB) store{"sqlite": openSQLite, "postgres": openPostgres}
+	for _, tc := range tests {
+		if got := matching(schema, tc.filter, docs); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: Match gives %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	for name, open := range stores {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := open(t)
+			s.replace(t, docs)
+			for _, tc := range tests {
+				got, err := s.seqs(schema, tc.filter)
+				if err != nil {
+					t.Fatalf("%s: %v", tc.name, err)
+				}
+				if !slices.Equal(got, tc.want) {
+					t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+				}
+			}
+		})
+	}
+}
