@@ -20,8 +20,12 @@
 //     compares so with it.
 //
 // Values are compared according to the attribute's kind: strings byte-wise
-// (code-point order), numbers numerically, booleans as true or false,
-// date-times as instants (RFC 3339; on SQLite at millisecond resolution).
+// (code-point order, whatever the database's collation), numbers
+// numerically (as IEEE doubles), booleans as true or false, date-times as
+// instants. A date-time is RFC 3339 with an explicit zone; a string that is
+// not one never compares as one. The databases resolve instants to the
+// millisecond (SQLite) or microsecond (PostgreSQL), Match to the
+// nanosecond, so values closer than that may compare equal in SQL only.
 // cont and ncont apply to strings only, gt and friends not to booleans.
 //
 // Open parts of a resource (maps such as extensions, metadata or
