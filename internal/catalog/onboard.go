@@ -65,7 +65,11 @@ func (s *Service) spool(ctx context.Context, id string, r io.Reader) error {
 	}
 	tmp := s.zipPath(id) + ".part"
 	_ = os.Remove(tmp) // a crashed earlier upload's leftovers
-	if _, err := csar.Spool(ctx, r, tmp, s.opts.CSAR.MaxPackageSize); err != nil {
+	limit := s.opts.CSAR.MaxPackageSize
+	if limit <= 0 {
+		limit = csar.DefaultMaxPackageSize
+	}
+	if _, err := csar.Spool(ctx, r, tmp, limit); err != nil {
 		_ = os.Remove(tmp)
 		if csar.KindOf(err) == csar.KindLimit {
 			return fmt.Errorf("package %s: %w: %v", id, ErrTooLarge, err)
@@ -182,8 +186,10 @@ func factsOf(pkg *csar.Package, d *vnfd.VNFD) *facts {
 			if file, ok := pkg.File(im.ImagePath); ok {
 				im.Size = file.Size
 				imagePaths[file.Path] = true
+			} else if im.ref != "" {
+				im.ImagePath = im.ref // an image outside the package, such as a registry reference
 			}
-			f.images = append(f.images, im)
+			f.images = append(f.images, im.SoftwareImage)
 		}
 	}
 	f.artifacts = additionalArtifacts(pkg, d, imagePaths)
@@ -202,28 +208,47 @@ func (f *facts) apply(p *Package) {
 	p.ManifestPath, p.CertificatePath = f.manifest, f.cert
 }
 
+// image is a software image as onboarding first sees it.
+type image struct {
+	SoftwareImage
+	// ref is the artifact's file as written, used when it is not a file of
+	// the package.
+	ref string
+}
+
 // flavourImages lists the software images the VDUs and containers of a
 // flavour name.
-func flavourImages(fl *vnfd.Flavour) []SoftwareImage {
-	var out []SoftwareImage
-	add := func(id string, im *vnfd.SwImage) {
+func flavourImages(fl *vnfd.Flavour) []image {
+	var out []image
+	add := func(id, defaultFormat string, im *vnfd.SwImage) {
 		if im == nil {
 			return
 		}
-		si := SoftwareImage{ID: id, Name: im.Name, Provider: im.Provider, Version: im.Version,
+		si := image{SoftwareImage: SoftwareImage{ID: id, Name: im.Name, Provider: im.Provider, Version: im.Version,
 			Checksum:        Checksum{Algorithm: im.ChecksumAlgorithm, Hash: im.ChecksumHash},
 			ContainerFormat: strings.ToUpper(im.ContainerFormat), DiskFormat: strings.ToUpper(im.DiskFormat),
-			MinDisk: im.MinDiskBytes >> 30, MinRAM: im.MinRAMBytes >> 20, Size: im.SizeBytes}
+			MinDisk: im.MinDiskBytes >> 30, MinRAM: im.MinRAMBytes >> 20, Size: im.SizeBytes}}
+		// A VDU whose image has no sw_image_data says no formats; the
+		// schema wants them: the neutral values for its kind stand in.
+		if si.DiskFormat == "" {
+			si.DiskFormat = "RAW"
+		}
+		if si.ContainerFormat == "" {
+			si.ContainerFormat = defaultFormat
+		}
+		if si.Name == "" {
+			si.Name = id
+		}
 		if im.Artifact != nil {
-			si.ImagePath = im.Artifact.Path
+			si.ImagePath, si.ref = im.Artifact.Path, im.Artifact.File
 		}
 		out = append(out, si)
 	}
 	for _, vdu := range fl.VDUs {
-		add(vdu.ID, vdu.SwImage)
+		add(vdu.ID, "BARE", vdu.SwImage)
 	}
 	for _, c := range fl.Containers {
-		add(c.ID, c.SwImage)
+		add(c.ID, "DOCKER", c.SwImage)
 	}
 	return out
 }

@@ -192,8 +192,12 @@ func (p *manifestParser) topLevel(key, value string) error {
 	case "Source":
 		return p.startEntry(value)
 	default:
-		if p.section == sectionEntry {
+		switch p.section {
+		case sectionEntry:
 			return p.entryKey(key, value)
+		case sectionMetadata:
+			// SOL 004's own example writes the metadata keys unindented.
+			return p.inSection(key, value)
 		}
 		return fmt.Errorf("unexpected key %q", key)
 	}

@@ -149,3 +149,18 @@ func TestParseMetaErrors(t *testing.T) {
 		})
 	}
 }
+
+// SOL 004's example manifest writes its metadata keys without indentation.
+func TestParseManifestUnindentedMetadata(t *testing.T) {
+	t.Parallel()
+	text := "metadata:\nvnf_provider_id: Acme\nvnf_product_name: vMRF\nvnf_package_version: 1.0\n" +
+		"vnf_release_date_time: 2017-09-15T15:00:00+03:00\n\nSource: a.yaml\nAlgorithm: SHA-256\nHash: " +
+		strings.Repeat("ab", 32) + "\n"
+	m, err := parseManifest("u.mf", []byte(text))
+	if err != nil || m.Metadata.VNFProviderID != "Acme" || m.Metadata.VNFProductName != "vMRF" || len(m.Sources) != 1 {
+		t.Fatalf("unindented metadata: %+v, %v", m, err)
+	}
+	if _, err := parseManifest("u.mf", []byte("vnf_provider_id: Acme\n")); err == nil {
+		t.Fatal("a metadata key outside any block was accepted")
+	}
+}
