@@ -150,6 +150,7 @@ func TestWhereArguments(t *testing.T) {
 		{"zero dialect", 0, "doc"},
 		{"injected column", query.SQLite, "doc; DROP TABLE docs"},
 		{"quoted column", query.Postgres, `"doc"`},
+		{"two qualifiers", query.SQLite, "a.b.doc"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package query
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -27,8 +28,11 @@ func (d Dialect) String() string {
 	return "Dialect(" + strconv.Itoa(int(d)) + ")"
 }
 
+// docColumnName is a column, optionally qualified by its table.
+var docColumnName = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*$`)
+
 // Where returns f as a SQL boolean expression over the document column
-// docColumn, with ? placeholders and their arguments in order, for
+// docColumn (optionally table.column), with ? placeholders and their arguments in order, for
 // db.Where(sql, args...) or a raw query (gorm numbers the placeholders for
 // PostgreSQL). Terms on attributes mapped with [Schema.Column] use the
 // column. An empty filter gives "" and no arguments. The error wraps
@@ -37,7 +41,7 @@ func (s *Schema) Where(d Dialect, f Filter, docColumn string) (string, []any, er
 	if d != SQLite && d != Postgres {
 		return "", nil, fmt.Errorf("where: unsupported dialect %v", d)
 	}
-	if !columnName.MatchString(docColumn) {
+	if !docColumnName.MatchString(docColumn) {
 		return "", nil, fmt.Errorf("where: bad document column name %q", docColumn)
 	}
 	terms, err := s.compile(f)

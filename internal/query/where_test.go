@@ -187,3 +187,20 @@ func TestOddDateTimes(t *testing.T) {
 		})
 	}
 }
+
+func TestWhereQualifiedColumn(t *testing.T) {
+	t.Parallel()
+	s := openSQLite(t)
+	s.replace(t, loadFixed(t))
+	sql, args, err := testSchema().Where(query.SQLite, parse("eq,tags,x;eq,name,alpha"), "docs.doc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	if err := s.db.Raw("SELECT seq FROM docs WHERE "+sql, args...).Scan(&got).Error; err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, []int{1}) {
+		t.Errorf("got %v, want [1]", got)
+	}
+}
