@@ -14,6 +14,10 @@ BENCH     ?= .
 BENCHTIME ?= 1x
 
 export CADENZA_REQUIRE_BACKENDS ?= $(REQUIRE)
+# The TOSCA oracle (Debian's python3-tosca-parser) and the ETSI reference
+# files must be there too: their tests fail instead of skipping.
+export CADENZA_REQUIRE_ORACLE ?= 1
+export CADENZA_REQUIRE_ETSI ?= 1
 export CADENZA_POSTGRES_DSN ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 
 .PHONY: all build run test test-go test-conformance bench lint k8s-testenv clean
