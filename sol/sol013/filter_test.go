@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"pgregory.net/rapid"
+
 	"github.com/cadenza-mano/cadenza/internal/query"
 )
 
@@ -214,6 +216,38 @@ func TestFilterCheckProblem(t *testing.T) {
 	if err := schema.Check(f); err != nil {
 		t.Errorf("Check of a good filter: %v", err)
 	}
+}
+
+// TestParseFilterRoundTrip prints random filters, values full of reserved
+// characters included, and parses them back unchanged.
+func TestParseFilterRoundTrip(t *testing.T) {
+	t.Parallel()
+	name := rapid.StringMatching(`[A-Za-z0-9_.\- é]{1,8}`)
+	value := rapid.StringOf(rapid.SampledFrom([]rune("ab ,;()'/é\"")))
+	rapid.Check(t, func(rt *rapid.T) {
+		f := rapid.Custom(func(rt *rapid.T) query.Filter {
+			n := rapid.IntRange(1, 4).Draw(rt, "terms")
+			f := make(query.Filter, n)
+			for i := range f {
+				op := rapid.SampledFrom(query.Ops).Draw(rt, "op")
+				nv := 1
+				if !op.SingleValued() {
+					nv = rapid.IntRange(1, 3).Draw(rt, "values")
+				}
+				f[i] = query.Term{Op: op, Path: rapid.SliceOfN(name, 1, 3).Draw(rt, "path"),
+					Values: rapid.SliceOfN(value, nv, nv).Draw(rt, "value")}
+			}
+			return f
+		}).Draw(rt, "filter")
+		printed := formatFilter(f)
+		got, err := ParseFilter(printed)
+		if err != nil {
+			rt.Fatalf("ParseFilter(%q): %v", printed, err)
+		}
+		if !reflect.DeepEqual(got, f) {
+			rt.Fatalf("ParseFilter(%q) = %#v, want %#v", printed, got, f)
+		}
+	})
 }
 
 func BenchmarkParseFilter(b *testing.B) {
