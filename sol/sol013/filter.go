@@ -41,10 +41,11 @@ func init() {
 //	value  = 1*unreserved / "'" *( char / "''" ) "'"
 //
 // A value holding one of , ' ( ) ; is written in single quotes, with each
-// single quote in it doubled; '' is the empty string. gt, lt, gte and lte
-// take exactly one value. Errors are 400 *Error values whose detail names
-// what is wrong and its position (1-based, in characters). The result is
-// checked against no schema: see [query.Schema.Check].
+// single quote in it doubled; a bare pair of quotes is the empty string.
+// gt, lt, gte and lte take exactly one value. Errors are 400 *Error values
+// whose detail names what is wrong and its position (1-based, in
+// characters). The result is checked against no schema: see
+// [query.Schema.Check].
 func ParseFilter(raw string) (query.Filter, error) {
 	switch {
 	case raw == "":
@@ -196,7 +197,7 @@ func (p *filterParser) value() (string, error) {
 	return v, p.noNUL(v)
 }
 
-// quoted reads a single-quoted value; '' stands for one quote.
+// quoted reads a single-quoted value, where two quotes in a row stand for one.
 func (p *filterParser) quoted() (string, error) {
 	open := p.i
 	p.i++
