@@ -71,16 +71,28 @@ func arg(v any) frag { return frag{sql: "?", args: []any{v}} }
 
 // cat joins pieces, each a string (literal SQL) or a frag.
 func cat(parts ...any) frag {
-	var f frag
+	size, nargs := 0, 0
 	for _, p := range parts {
 		switch p := p.(type) {
 		case string:
-			f.sql += p
+			size += len(p)
 		case frag:
-			f.sql += p.sql
+			size, nargs = size+len(p.sql), nargs+len(p.args)
+		}
+	}
+	var b strings.Builder
+	b.Grow(size)
+	f := frag{args: make([]any, 0, nargs)}
+	for _, p := range parts {
+		switch p := p.(type) {
+		case string:
+			b.WriteString(p)
+		case frag:
+			b.WriteString(p.sql)
 			f.args = append(f.args, p.args...)
 		}
 	}
+	f.sql = b.String()
 	return f
 }
 
@@ -133,14 +145,14 @@ func (w *sqlWriter) anyValue(t cterm, lf leaf) frag {
 }
 
 func join(fs []frag, sep string) frag {
-	var out frag
+	parts := make([]any, 0, 2*len(fs))
 	for i, f := range fs {
 		if i > 0 {
-			out.sql += sep
+			parts = append(parts, sep)
 		}
-		out = cat(out, f)
+		parts = append(parts, f)
 	}
-	return out
+	return cat(parts...)
 }
 
 // path returns the FROM items that look through the plan's arrays and how
