@@ -26,6 +26,12 @@ type item struct {
 	Meta   map[string]any `json:"meta,omitempty"`
 }
 
+// block sits in an array of arrays.
+type block struct {
+	Name string   `json:"name"`
+	Tags []string `json:"tags"`
+}
+
 type resource struct {
 	ID      string    `json:"id"`
 	Name    string    `json:"name,omitempty"`
@@ -38,8 +44,9 @@ type resource struct {
 		Label string `json:"label"`
 		Items []item `json:"items"`
 	} `json:"nested"`
-	Ext map[string]any  `json:"ext,omitempty"`
-	Raw json.RawMessage `json:"raw,omitempty"`
+	Blocks [][]block       `json:"blocks,omitempty"`
+	Ext    map[string]any  `json:"ext,omitempty"`
+	Raw    json.RawMessage `json:"raw,omitempty"`
 }
 
 func testSchema() *query.Schema {

@@ -118,6 +118,15 @@ func genItem() *rapid.Generator[any] {
 	})
 }
 
+func genBlock() *rapid.Generator[any] {
+	return rapid.Custom(func(rt *rapid.T) any {
+		m := map[string]any{}
+		maybe(m, rt, "name", asAny(pick(strPool)))
+		maybe(m, rt, "tags", list(pick(strPool), 2))
+		return m
+	})
+}
+
 func genDoc() *rapid.Generator[map[string]any] {
 	return rapid.Custom(func(rt *rapid.T) map[string]any {
 		m := map[string]any{"id": pick([]string{"a", "b", "c", "d'"}).Draw(rt, "id")}
@@ -133,6 +142,7 @@ func genDoc() *rapid.Generator[map[string]any] {
 			maybe(n, rt, "items", list(genItem(), 3))
 			return n
 		}))
+		maybe(m, rt, "blocks", list(list(genBlock(), 2), 2))
 		maybe(m, rt, "ext", genOpen())
 		return m
 	})
@@ -150,6 +160,7 @@ var leafPaths = []leafPath{
 	{"matrix", query.KindNumber}, {"nested/label", query.KindString}, {"nested/items/key", query.KindString},
 	{"nested/items/values", query.KindNumber}, {"nested/items/when", query.KindDateTime},
 	{"nested/items/meta/k1", query.KindOpen}, {"nested/items/meta/a.b/k1", query.KindOpen},
+	{"blocks/name", query.KindString}, {"blocks/tags", query.KindString},
 	{"ext/k2", query.KindOpen}, {"ext/x y", query.KindOpen}, {"ext/k1/k1", query.KindOpen},
 }
 
