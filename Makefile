@@ -20,7 +20,7 @@ export CADENZA_REQUIRE_ORACLE ?= 1
 export CADENZA_REQUIRE_ETSI ?= 1
 export CADENZA_POSTGRES_DSN ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 
-.PHONY: all build run test test-go test-conformance bench lint k8s-testenv clean
+.PHONY: all build run test test-go test-conformance test-clients bench lint k8s-testenv clean
 
 all: build
 
@@ -35,7 +35,7 @@ run: build
 k8s-testenv:
 	hack/k8s-testenv.sh ensure >/dev/null
 
-test: lint k8s-testenv test-go test-conformance
+test: lint k8s-testenv test-go test-conformance test-clients
 
 test-go:
 	CADENZA_KUBECONFIG=$$(hack/k8s-testenv.sh kubeconfig) \
@@ -46,6 +46,10 @@ test-go:
 test-conformance: build
 	hack/conformance.sh sqlite
 	hack/conformance.sh postgres
+
+# Third-party clients, unchanged, against our servers.
+test-clients:
+	hack/tackerclient-vnfpkg.sh
 
 bench:
 	CADENZA_KUBECONFIG=$$(hack/k8s-testenv.sh kubeconfig 2>/dev/null || true) \

@@ -141,7 +141,10 @@ func (s *Server) getArtifact(c *gin.Context) (any, error) {
 	if ct == "" {
 		ct = sol013.Octets
 	}
-	return nil, serveOpen(c, f, ct)
+	// An artifact is whatever the vendor put in the package; clients
+	// (python-tackerclient among them) ask for it with any Accept, even
+	// application/json, so its type is not negotiated.
+	return nil, serveBytes(c, f, ct)
 }
 
 // onboarded resolves the package of the request, by id (SOL 005) or by
@@ -166,12 +169,18 @@ func serveFile(c *gin.Context, name, contentType string) error {
 	return serveOpen(c, f, contentType)
 }
 
-// serveOpen answers with f's bytes; http.ServeContent does Range, 206 and
-// 416. The Accept header must admit contentType.
+// serveOpen answers with f's bytes if the Accept header admits
+// contentType.
 func serveOpen(c *gin.Context, f *os.File, contentType string) error {
 	if a := c.GetHeader("Accept"); a != "" && sol013.Acceptable(a, contentType) == "" {
 		return sol013.Errorf(http.StatusNotAcceptable, "this resource is %s; Accept %q does not admit it", contentType, a)
 	}
+	return serveBytes(c, f, contentType)
+}
+
+// serveBytes answers with f's bytes; http.ServeContent does Range, 206 and
+// 416.
+func serveBytes(c *gin.Context, f *os.File, contentType string) error {
 	st, err := f.Stat()
 	if err != nil {
 		return err

@@ -43,7 +43,9 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	g.GET("/vnf_packages/:id", sol013.Wrap(s.get))
 	g.PATCH("/vnf_packages/:id", sol013.Wrap(s.modify))
 	g.DELETE("/vnf_packages/:id", sol013.Wrap(s.delete))
-	g.PUT("/vnf_packages/:id/package_content", sol013.Wrap(s.uploadContent))
+	// The upload answers 202 without a body, so no Accept can be unmet
+	// (python-tackerclient sends Accept: application/zip here).
+	g.PUT("/vnf_packages/:id/package_content", sol013.WrapProducing(nil, s.uploadContent))
 	s.contentRoutes(g.Group("/vnf_packages/:id"))
 	// SOL 003: VNFMs read onboarded packages by the vnfdId they know.
 	g.GET("/onboarded_vnf_packages/:vnfdId", sol013.Wrap(s.getByVNFDID))
