@@ -17,6 +17,6 @@ func main() {
 		// The scopes of the lifecycle API, which the VNFM's clients are
 		// granted ahead of its resources (issue 5).
 		Scopes: app.ScopesOf(vnflcm.API),
-		Mount:         func(context.Context, *app.App) error { return nil },
+		Mount:  func(context.Context, *app.App) error { return nil },
 	})
 }
