@@ -2,8 +2,10 @@ package query
 
 import (
 	"errors"
+	"maps"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -127,7 +129,7 @@ func (s *Schema) resolve(path []string) (plan, error) {
 		}
 		child, ok := n.fields[name]
 		if !ok {
-			return plan{}, invalid(path, "unknown attribute %q%s", name, where(path[:i]))
+			return plan{}, invalid(path, "unknown attribute %q%s (known: %s)", name, where(path[:i]), known(n))
 		}
 		cur.keys = append(cur.keys, name)
 		if child.arrays > 0 {
@@ -147,6 +149,16 @@ func (s *Schema) resolve(path []string) (plan, error) {
 		p.column = "" // a column holds one value per document, not one per element
 	}
 	return p, nil
+}
+
+// known lists the attributes of an object for an error, shortened.
+func known(n *node) string {
+	const most = 12
+	names := slices.Sorted(maps.Keys(n.fields))
+	if len(names) > most {
+		names = append(names[:most], "...")
+	}
+	return strings.Join(names, ", ")
 }
 
 func where(parent []string) string {

@@ -88,7 +88,9 @@ func TestCheck(t *testing.T) {
 		want   string
 	}{
 		{"unknown", parse("eq,nope,1"), `attribute "nope": unknown attribute "nope"`},
-		{"unknown nested", parse("eq,nested/nope,x"), `attribute "nested/nope": unknown attribute "nope" in nested`},
+		{"unknown nested", parse("eq,nested/nope,x"),
+			`attribute "nested/nope": unknown attribute "nope" in nested (known: items, label)`},
+		{"known attributes listed", parse("eq,nope,1"), "known: blocks, count, created, enabled, ext, id, matrix, name, nested, raw, tags"},
 		{"below a scalar", parse("eq,name/x,1"), `attribute "name/x": name is a string and has no attribute "x"`},
 		{"object", parse("eq,nested,x"), `attribute "nested": is an object`},
 		{"object in array", parse("eq,nested/items,x"), `attribute "nested/items": is an object`},
@@ -112,7 +114,7 @@ func TestCheck(t *testing.T) {
 			"is not valid text"},
 		{"no path", query.Filter{{Op: query.Eq, Values: []string{"x"}}}, "no attribute named"},
 		{"every problem", parse("eq,nope,1;cont,count,1"),
-			`invalid filter: attribute "nope": unknown attribute "nope"; attribute "count": operator cont`},
+			`invalid filter: attribute "nope": unknown attribute "nope" (known: blocks, count, created, enabled, ext, id, matrix, name, nested, raw, tags); attribute "count": operator cont`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -190,7 +190,7 @@ func TestFilterCheckProblem(t *testing.T) {
 		{"operator on wrong kind", "(cont,count,1)", `attribute "count": operator cont does not apply to a number`},
 		{"bad number", "(gt,count,ten)", `attribute "count": value "ten" is not a number`},
 		{"every problem", "(eq,nope,1);(eq,count,x)",
-			`invalid filter: attribute "nope": unknown attribute "nope"; attribute "count": value "x" is not a number`},
+			`invalid filter: attribute "nope": unknown attribute "nope" (known: count, id, labels); attribute "count": value "x" is not a number`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
