@@ -15,7 +15,7 @@
 #   status          processes of the instance and their RSS
 #   list            every instance with its API URL and kubeconfig
 #   env             print export lines (KUBECONFIG, CADENZA_KUBECONFIG) for the instance
-#   kubeconfig      print the kubeconfig path of the instance
+#   kubeconfig      print the kubeconfig path of the instance (fails when it is not up)
 #   add-nodes ZONE COUNT [REGION]
 #                   add COUNT ready fake nodes in ZONE to a running instance
 #   edge N          ensure N edge instances edge1..edgeN (region edgeK, zones edgeK-a and
@@ -506,7 +506,10 @@ env)
 	echo "export KUBECONFIG=$D/kubeconfig"
 	echo "export CADENZA_KUBECONFIG=$D/kubeconfig"
 	;;
-kubeconfig) echo "$D/kubeconfig" ;;
+kubeconfig)
+	[ -f "$D/kubeconfig" ] || die "not running (run 'ensure')"
+	echo "$D/kubeconfig"
+	;;
 edge)
 	[ $# -ge 2 ] || usage
 	do_build
