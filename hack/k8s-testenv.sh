@@ -334,7 +334,7 @@ add_nodes() {
 	valid_label "$zone" || die "bad zone name '$zone'"
 	valid_label "$region" || die "bad region name '$region'"
 	[[ $count =~ ^[0-9]{1,3}$ ]] || die "bad node count '$count'"
-	n=$(api GET "/api/v1/nodes?labelSelector=topology.kubernetes.io/zone%3D$zone" | grep -o '"kubernetes.io/hostname"' | wc -l)
+	n=$(api GET "/api/v1/nodes?labelSelector=topology.kubernetes.io/zone%3D$zone" | { grep -o '"kubernetes.io/hostname"' || true; } | wc -l)
 	for ((i = n; i < n + count; i++)); do
 		name=kwok-$zone-$i
 		api POST /api/v1/nodes "{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"metadata\":{\"name\":\"$name\",
@@ -483,43 +483,48 @@ do_list() {
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-if [ "${1:-}" = -i ]; then
-	[ $# -ge 2 ] || usage
-	INSTANCE=$2
-	shift 2
-fi
-valid_label "$INSTANCE" || die "instance name must be a DNS label"
-D=$STATE/$INSTANCE
+# main is parsed whole before it runs, so editing this file cannot derail a running copy.
+main() {
+	if [ "${1:-}" = -i ]; then
+		[ $# -ge 2 ] || usage
+		INSTANCE=$2
+		shift 2
+	fi
+	valid_label "$INSTANCE" || die "instance name must be a DNS label"
+	D=$STATE/$INSTANCE
 
-case "${1:-}" in
-build) do_build ;;
-up) do_up ;;
-ensure)
-	do_build
-	do_ensure
-	;;
-down) do_down ;;
-down-all) do_down_all ;;
-status) do_status ;;
-list) do_list ;;
-env)
-	echo "export KUBECONFIG=$D/kubeconfig"
-	echo "export CADENZA_KUBECONFIG=$D/kubeconfig"
-	;;
-kubeconfig)
-	[ -f "$D/kubeconfig" ] || die "not running (run 'ensure')"
-	echo "$D/kubeconfig"
-	;;
-edge)
-	[ $# -ge 2 ] || usage
-	do_build
-	do_edge "$2"
-	;;
-add-nodes)
-	[ $# -ge 3 ] || usage
-	all_alive || die "not running"
-	load_slot
-	add_nodes "$2" "$3" "${4:-$REGION}"
-	;;
-*) usage ;;
-esac
+	case "${1:-}" in
+	build) do_build ;;
+	up) do_up ;;
+	ensure)
+		do_build
+		do_ensure
+		;;
+	down) do_down ;;
+	down-all) do_down_all ;;
+	status) do_status ;;
+	list) do_list ;;
+	env)
+		echo "export KUBECONFIG=$D/kubeconfig"
+		echo "export CADENZA_KUBECONFIG=$D/kubeconfig"
+		;;
+	kubeconfig)
+		[ -f "$D/kubeconfig" ] || die "not running (run 'ensure')"
+		echo "$D/kubeconfig"
+		;;
+	edge)
+		[ $# -ge 2 ] || usage
+		do_build
+		do_edge "$2"
+		;;
+	add-nodes)
+		[ $# -ge 3 ] || usage
+		all_alive || die "not running"
+		load_slot
+		add_nodes "$2" "$3" "${4:-$REGION}"
+		;;
+	*) usage ;;
+	esac
+}
+
+main "$@"; exit

@@ -761,16 +761,21 @@ do_ensure() {
 	log "ensure done in $((SECONDS - t0)) s"
 }
 
-case "${1:-}" in
-install) do_install ;;
-configure) do_configure ;;
-up) do_up ;;
-ensure) do_ensure ;;
-down) do_down ;;
-status) do_status ;;
-env) do_env ;;
-*)
-	sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
-	exit 2
-	;;
-esac
+# main is parsed whole before it runs, so editing this file cannot derail a running copy.
+main() {
+	case "${1:-}" in
+	install) do_install ;;
+	configure) do_configure ;;
+	up) do_up ;;
+	ensure) do_ensure ;;
+	down) do_down ;;
+	status) do_status ;;
+	env) do_env ;;
+	*)
+		sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
+		exit 2
+		;;
+	esac
+}
+
+main "$@"; exit
