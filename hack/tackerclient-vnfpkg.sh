@@ -34,8 +34,13 @@ echo "python3-tackerclient $(dpkg-query -W -f='${Version}' python3-tackerclient 
 PKG=$(os vnf package create --user-data owner=ci -f json | jget ID)
 [ -n "$PKG" ] && ok "vnf package create -> $PKG" || bad "vnf package create gave no ID"
 check "vnf package upload" os vnf package upload --path "$WORK/cnf.zip" "$PKG"
-SHOW=$(os vnf package show "$PKG" -f json)
-state=$(jget "Onboarding State" <<<"$SHOW")
+# Onboarding runs after the upload is accepted: wait for it as a user would.
+for _ in $(seq 1 60); do
+	SHOW=$(os vnf package show "$PKG" -f json)
+	state=$(jget "Onboarding State" <<<"$SHOW")
+	[ "$state" = PROCESSING ] || [ "$state" = UPLOADING ] || break
+	sleep 0.5
+done
 vnfd=$(jget "VNFD ID" <<<"$SHOW")
 [ "$state" = ONBOARDED ] && [ "$vnfd" = 6f1d2c3b-4a59-4e68-8f7a-9b0c1d2e3f41 ] &&
 	ok "vnf package show: ONBOARDED, vnfdId $vnfd" || bad "vnf package show: state '$state' vnfdId '$vnfd': $SHOW"

@@ -68,7 +68,11 @@ func main() {
 			if err != nil {
 				return err
 			}
-			vnfpkgm.Mount(a.Engine, a.Auth, catalog.NewService(a.DB, opts))
+			svc, err := catalog.NewService(a.DB, a.Jobs, opts)
+			if err != nil {
+				return err
+			}
+			vnfpkgm.Mount(a.Engine, a.Auth, svc)
 			return nil
 		},
 	})

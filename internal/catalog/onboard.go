@@ -35,27 +35,44 @@ func (s *Service) zipPath(id string) string { return filepath.Join(s.opts.Dir, i
 // ContentDir is where package id's files are extracted.
 func (s *Service) ContentDir(id string) string { return filepath.Join(s.opts.Dir, id, contentDir) }
 
-// Upload stores the zip read from r as package id's content and onboards
-// it. The package must be CREATED: it is UPLOADING while the bytes arrive
-// and goes back to CREATED if they cannot be stored (so the client may try
-// again), then PROCESSING until the checks end in ONBOARDED or ERROR.
+// Upload stores the zip read from r as package id's content and schedules
+// its onboarding. The package must be CREATED: it is UPLOADING while the
+// bytes arrive and goes back to CREATED if they cannot be stored (so the
+// client may try again), then PROCESSING until the onboarding job ends it
+// in ONBOARDED or ERROR.
 func (s *Service) Upload(ctx context.Context, id string, r io.Reader) error {
 	if _, err := s.setState(ctx, id, Created, Uploading); err != nil {
 		return err
 	}
-	if err := s.spool(ctx, id, r); err != nil {
-		if _, rerr := s.setState(context.WithoutCancel(ctx), id, Uploading, Created); rerr != nil {
-			return errors.Join(err, rerr)
+	if err := s.receive(ctx, id, r); err != nil {
+		return err
+	}
+	return s.scheduleProcessing(context.WithoutCancel(ctx), id)
+}
+
+// receive spools r as package id's zip; on failure the package goes back
+// from UPLOADING to CREATED.
+func (s *Service) receive(ctx context.Context, id string, r io.Reader) error {
+	err := s.spool(ctx, id, r)
+	if err == nil {
+		return nil
+	}
+	if _, rerr := s.setState(context.WithoutCancel(ctx), id, Uploading, Created); rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	return err
+}
+
+// scheduleProcessing moves package id to PROCESSING and inserts its
+// onboarding job in the same transaction: neither happens without the other.
+func (s *Service) scheduleProcessing(ctx context.Context, id string) error {
+	return s.db.Tx(ctx, func(ctx context.Context) error {
+		if _, err := s.setState(ctx, id, Uploading, Processing); err != nil {
+			return err
 		}
+		_, err := s.jobs.InsertTx(ctx, ProcessArgs{PackageID: id}, nil)
 		return err
-	}
-	// The bytes are ours now: a client that hangs up must not stop the
-	// processing halfway.
-	ctx = context.WithoutCancel(ctx)
-	if _, err := s.setState(ctx, id, Uploading, Processing); err != nil {
-		return err
-	}
-	return s.Process(ctx, id)
+	})
 }
 
 func (s *Service) spool(ctx context.Context, id string, r io.Reader) error {
@@ -95,28 +112,45 @@ func (s *Service) setState(ctx context.Context, id string, from, to OnboardingSt
 // Process checks the uploaded content of package id and records what it
 // learns: ONBOARDED with the VNFD's facts, or ERROR with a readable detail.
 // It does nothing unless the package is PROCESSING, and can be run again
-// after a crash: it starts from the stored zip each time.
-func (s *Service) Process(ctx context.Context, id string) error {
+// after a crash: it starts from the stored zip each time. finish (may be
+// nil) runs in the transaction of the final state change, so the job that
+// called Process completes with it.
+func (s *Service) Process(ctx context.Context, id string, finish func(ctx context.Context) error) error {
 	it, err := s.packages.Get(ctx, id)
-	if err != nil || it.Doc.OnboardingState != Processing {
+	if err != nil {
 		return err
+	}
+	if it.Doc.OnboardingState != Processing {
+		return s.finishAlone(ctx, finish)
 	}
 	facts, perr := s.inspect(ctx, id)
 	if perr != nil && !isPackageFault(perr) {
 		return perr // local trouble (disk, cancelled): leave PROCESSING for a retry
 	}
-	_, err = s.packages.Update(ctx, id, 0, func(p *Package) error {
-		if p.OnboardingState != Processing {
-			return fmt.Errorf("package %s left PROCESSING: %w", id, ErrStateConflict)
-		}
-		if perr != nil {
-			p.OnboardingState, p.FailureDetail = Error, perr.Error()
+	return s.db.Tx(ctx, func(ctx context.Context) error {
+		_, err := s.packages.Update(ctx, id, 0, func(p *Package) error {
+			if p.OnboardingState != Processing {
+				return fmt.Errorf("package %s left PROCESSING: %w", id, ErrStateConflict)
+			}
+			if perr != nil {
+				p.OnboardingState, p.FailureDetail = Error, perr.Error()
+				return nil
+			}
+			facts.apply(p)
 			return nil
+		})
+		if err != nil || finish == nil {
+			return err
 		}
-		facts.apply(p)
-		return nil
+		return finish(ctx)
 	})
-	return err
+}
+
+func (s *Service) finishAlone(ctx context.Context, finish func(ctx context.Context) error) error {
+	if finish == nil {
+		return nil
+	}
+	return s.db.Tx(ctx, finish)
 }
 
 // isPackageFault tells a defect of the package from a failure here.

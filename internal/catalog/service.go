@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/cadenza-mano/cadenza/internal/catalog/csar"
+	"github.com/cadenza-mano/cadenza/internal/jobs"
 	"github.com/cadenza-mano/cadenza/internal/query"
 	"github.com/cadenza-mano/cadenza/internal/store"
 )
@@ -21,8 +23,11 @@ var ErrStateConflict = errors.New("state conflict")
 // Service keeps the catalogue of VNF packages.
 type Service struct {
 	db       *store.DB
+	jobs     *jobs.Runner
 	packages *store.Collection[Package]
+	sources  *store.Collection[uploadSource]
 	opts     Options
+	client   *http.Client
 }
 
 // Options configure the catalogue.
@@ -32,14 +37,36 @@ type Options struct {
 	Dir string
 	// CSAR sets the limits and the signature policy of package checks.
 	CSAR csar.Options
+	// FetchTimeout bounds a download for upload_from_uri; zero means
+	// DefaultFetchTimeout.
+	FetchTimeout time.Duration
+	// HTTPClient fetches packages for upload_from_uri; nil means a client
+	// with FetchTimeout.
+	HTTPClient *http.Client
 }
 
 // PackageSchema describes the attributes of a Package that filters may name.
 var PackageSchema = query.SchemaOf(Package{}).Column("id", "id", query.KindString)
 
-// NewService returns the catalogue kept in db, with content under opts.Dir.
-func NewService(db *store.DB, opts Options) *Service {
-	return &Service{db: db, opts: opts, packages: store.NewCollection[Package](db, store.TableVNFPackages, PackageSchema)}
+// NewService returns the catalogue kept in db, with content under opts.Dir,
+// and registers its onboarding workers with runner (before runner starts).
+func NewService(db *store.DB, runner *jobs.Runner, opts Options) (*Service, error) {
+	if opts.FetchTimeout <= 0 {
+		opts.FetchTimeout = DefaultFetchTimeout
+	}
+	s := &Service{db: db, jobs: runner, opts: opts, client: opts.HTTPClient,
+		packages: store.NewCollection[Package](db, store.TableVNFPackages, PackageSchema),
+		sources:  store.NewCollection[uploadSource](db, store.TableUploadSources, sourceSchema)}
+	if s.client == nil {
+		s.client = &http.Client{Timeout: opts.FetchTimeout}
+	}
+	if err := jobs.AddWorker(runner, &processWorker{s: s}); err != nil {
+		return nil, err
+	}
+	if err := jobs.AddWorker(runner, &fetchWorker{s: s}); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Packages lists and reads packages; listing runs in the database.

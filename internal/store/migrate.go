@@ -27,12 +27,18 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{2, "upload sources", func(tx *gorm.DB, d query.Dialect) error {
+		return createCollection(tx, d, TableUploadSources)
+	}},
 }
 
 // Names of the collection tables.
 const (
 	TableVNFPackages   = "vnf_packages"
 	TableSubscriptions = "subscriptions"
+	// TableUploadSources keeps upload_from_uri addresses and credentials
+	// until their download is done.
+	TableUploadSources = "upload_sources"
 	// TableScratch is a collection for tests and benchmarks of the storage
 	// layer itself; no service writes to it.
 	TableScratch = "scratch_documents"

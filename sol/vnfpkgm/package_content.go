@@ -25,7 +25,7 @@ func init() {
 		switch {
 		case errors.Is(err, catalog.ErrTooLarge):
 			return http.StatusRequestEntityTooLarge, err.Error()
-		case errors.Is(err, catalog.ErrInvalidPackage), csar.KindOf(err) != "":
+		case errors.Is(err, catalog.ErrInvalidPackage), errors.Is(err, catalog.ErrInvalidSource), csar.KindOf(err) != "":
 			return http.StatusBadRequest, err.Error()
 		}
 		return 0, ""
@@ -42,6 +42,20 @@ func (s *Server) uploadContent(c *gin.Context) (any, error) {
 		return nil, err
 	}
 	if err := s.catalog.Upload(c.Request.Context(), c.Param("id"), body); err != nil {
+		return nil, err
+	}
+	return sol013.Accepted(""), nil
+}
+
+// uploadFromURI schedules the download of a package's zip; 202 once the
+// request is recorded, the outcome shows in onboardingState.
+func (s *Server) uploadFromURI(c *gin.Context) (any, error) {
+	var req UploadVnfPkgFromUriRequest
+	if err := sol013.BindJSON(c, &req); err != nil {
+		return nil, err
+	}
+	src := catalog.Source{URI: req.AddressInformation, Username: req.UserName, Password: req.Password}
+	if err := s.catalog.UploadFromURI(c.Request.Context(), c.Param("id"), src); err != nil {
 		return nil, err
 	}
 	return sol013.Accepted(""), nil

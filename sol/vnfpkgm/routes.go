@@ -46,6 +46,7 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	// The upload answers 202 without a body, so no Accept can be unmet
 	// (python-tackerclient sends Accept: application/zip here).
 	g.PUT("/vnf_packages/:id/package_content", sol013.WrapProducing(nil, s.uploadContent))
+	g.POST("/vnf_packages/:id/package_content/upload_from_uri", sol013.WrapProducing(nil, s.uploadFromURI))
 	s.contentRoutes(g.Group("/vnf_packages/:id"))
 	// SOL 003: VNFMs read onboarded packages by the vnfdId they know.
 	g.GET("/onboarded_vnf_packages/:vnfdId", sol013.Wrap(s.getByVNFDID))

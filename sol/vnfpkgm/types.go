@@ -98,3 +98,23 @@ var selection = sol013.Selection{
 	Defaults:  [][]string{{"softwareImages"}, {"additionalArtifacts"}, {"userDefinedData"}, {"checksum"}},
 	Mandatory: [][]string{{"_links"}},
 }
+
+// UploadVnfPkgFromUriRequest is SOL 005 §9.5.2.4.
+type UploadVnfPkgFromUriRequest struct {
+	AddressInformation string `json:"addressInformation"`
+	AuthType           string `json:"authType,omitempty"`
+	UserName           string `json:"userName,omitempty"`
+	Password           string `json:"password,omitempty"`
+}
+
+// Validate reports every problem of the request.
+func (r *UploadVnfPkgFromUriRequest) Validate() error {
+	var errs []error
+	if r.AddressInformation == "" {
+		errs = append(errs, errors.New("addressInformation is required"))
+	}
+	if r.AuthType != "" && r.AuthType != "BASIC" {
+		errs = append(errs, fmt.Errorf("authType %q: only BASIC is supported", r.AuthType))
+	}
+	return errors.Join(errs...)
+}

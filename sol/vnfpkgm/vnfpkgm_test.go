@@ -3,6 +3,7 @@ package vnfpkgm_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,11 +12,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cadenza-mano/cadenza/conformance/etsischema"
 	"github.com/cadenza-mano/cadenza/internal/catalog"
 	"github.com/cadenza-mano/cadenza/internal/catalog/csar"
 	"github.com/cadenza-mano/cadenza/internal/catalog/csartest"
+	"github.com/cadenza-mano/cadenza/internal/jobs"
 	"github.com/cadenza-mano/cadenza/internal/store"
 	"github.com/cadenza-mano/cadenza/sol/sol013"
 	"github.com/cadenza-mano/cadenza/sol/vnfpkgm"
@@ -41,8 +44,20 @@ func setup(t *testing.T, opts csar.Options) *testBundle {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	runner, err := jobs.New(t.Context(), db, jobs.Options{PollInterval: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := catalog.NewService(db, runner, catalog.Options{Dir: t.TempDir(), CSAR: opts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := runner.Start(context.WithoutCancel(t.Context())); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = runner.Stop(context.Background()) })
 	e := sol013.NewEngine()
-	vnfpkgm.Mount(e, nil, catalog.NewService(db, catalog.Options{Dir: t.TempDir(), CSAR: opts}))
+	vnfpkgm.Mount(e, nil, svc)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return &testBundle{base: srv.URL + "/vnfpkgm/v1", schemas: etsischema.ForTest(t)}
@@ -88,7 +103,23 @@ func (b *testBundle) onboard(t *testing.T, zipData []byte) (string, map[string]a
 	if res.StatusCode != 202 {
 		t.Fatalf("upload: %d %s", res.StatusCode, body)
 	}
-	return id, b.info(t, id)
+	return id, b.settled(t, id)
+}
+
+// settled waits for onboarding of package id to end and returns its info.
+func (b *testBundle) settled(t *testing.T, id string) map[string]any {
+	t.Helper()
+	for {
+		info := b.info(t, id)
+		if st := info["onboardingState"]; st != "UPLOADING" && st != "PROCESSING" {
+			return info
+		}
+		select {
+		case <-t.Context().Done():
+			t.Fatalf("package %s still %v", id, info["onboardingState"])
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 func (b *testBundle) info(t *testing.T, id string) map[string]any {
@@ -374,5 +405,55 @@ func TestStates(t *testing.T) {
 	}
 	if res, _ := b.do(t, "GET", "/vnf_packages/"+id, nil); res.StatusCode != 404 {
 		t.Errorf("get after delete: %d", res.StatusCode)
+	}
+}
+
+func TestUploadFromURI(t *testing.T) {
+	t.Parallel()
+	zipData := build(t, helmCNF, csartest.Options{})
+	const secret = "s3cret-pa55"
+	files := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if u, p, ok := r.BasicAuth(); !ok || u != "vendor" || p != secret {
+			http.Error(w, "who are you", http.StatusUnauthorized)
+			return
+		}
+		if r.URL.Path != "/pkg.zip" {
+			http.NotFound(w, r)
+			return
+		}
+		_, _ = w.Write(zipData)
+	}))
+	t.Cleanup(files.Close)
+	tests := []struct {
+		name   string
+		body   string
+		status int
+		state  string
+		detail string
+	}{
+		{"fetched with basic auth", `{"addressInformation":"` + files.URL + `/pkg.zip","authType":"BASIC","userName":"vendor","password":"` + secret + `"}`, 202, "ONBOARDED", ""},
+		{"wrong password", `{"addressInformation":"` + files.URL + `/pkg.zip","userName":"vendor","password":"nope"}`, 202, "ERROR", "401"},
+		{"missing file", `{"addressInformation":"` + files.URL + `/none.zip","userName":"vendor","password":"` + secret + `"}`, 202, "ERROR", "404"},
+		{"not http", `{"addressInformation":"file:///etc/passwd"}`, 400, "CREATED", ""},
+		{"unknown auth type", `{"addressInformation":"` + files.URL + `/pkg.zip","authType":"OAUTH2_CLIENT_CREDENTIALS"}`, 400, "CREATED", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, csar.Options{})
+			id := b.create(t)
+			res, body := b.do(t, "POST", "/vnf_packages/"+id+"/package_content/upload_from_uri", strings.NewReader(tc.body), "Content-Type", "application/json")
+			if res.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d: %s", res.StatusCode, tc.status, body)
+			}
+			info := b.settled(t, id)
+			if info["onboardingState"] != tc.state {
+				t.Fatalf("state %v, want %s: %v", info["onboardingState"], tc.state, info)
+			}
+			raw, _ := json.Marshal(info)
+			if strings.Contains(string(raw), secret) || (tc.detail != "" && !strings.Contains(string(raw), tc.detail)) {
+				t.Fatalf("detail: want %q and no secret: %s", tc.detail, raw)
+			}
+		})
 	}
 }

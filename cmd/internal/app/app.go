@@ -6,6 +6,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -18,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/cadenza-mano/cadenza/internal/jobs"
 	"github.com/cadenza-mano/cadenza/internal/server"
 	"github.com/cadenza-mano/cadenza/internal/store"
 	"github.com/cadenza-mano/cadenza/internal/telemetry"
@@ -34,6 +36,9 @@ type App struct {
 	Registry *prometheus.Registry
 	// Auth checks API requests; nil when --auth none.
 	Auth sol013.Authenticator
+	// Jobs is the durable job queue in DB; Mount registers workers with it
+	// and it starts once every API is mounted.
+	Jobs *jobs.Runner
 }
 
 // Spec describes one binary.
@@ -103,16 +108,32 @@ func run(ctx context.Context, spec Spec, opts server.Options) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	a := &App{Name: spec.Name, Opts: opts, Log: log, DB: db}
-	if err := a.setupHTTP(spec, ln.Addr().String()); err != nil {
-		ln.Close()
-		return err
-	}
-	if err := spec.Mount(ctx, a); err != nil {
+	if err := a.setup(ctx, spec, ln.Addr().String()); err != nil {
 		ln.Close()
 		return err
 	}
 	log.Info("started", "component", spec.Name, "db", db.Dialect.String(), "auth", opts.Auth)
-	return server.Serve(ctx, log, ln, a.Engine)
+	serr := server.Serve(ctx, log, ln, a.Engine)
+	// In-flight jobs get the same grace as requests; what they leave
+	// undone is resumed by the next process.
+	stopCtx, cancel := context.WithTimeout(context.Background(), server.ShutdownGrace)
+	defer cancel()
+	return errors.Join(serr, a.Jobs.Stop(stopCtx))
+}
+
+func (a *App) setup(ctx context.Context, spec Spec, addr string) error {
+	if err := a.setupHTTP(spec, addr); err != nil {
+		return err
+	}
+	runner, err := jobs.New(ctx, a.DB, jobs.Options{Logger: a.Log})
+	if err != nil {
+		return err
+	}
+	a.Jobs = runner
+	if err := spec.Mount(ctx, a); err != nil {
+		return err
+	}
+	return a.Jobs.Start(context.WithoutCancel(ctx))
 }
 
 func (a *App) setupHTTP(spec Spec, addr string) error {

@@ -22,7 +22,11 @@ var nfvoSpec = Spec{
 	Name: "nfvo", DefaultListen: "127.0.0.1:0", Scopes: ScopesOf(vnfpkgm.API),
 	Mount: func(_ context.Context, a *App) error {
 		dir := filepath.Join(a.Opts.DataDir, "packages")
-		vnfpkgm.Mount(a.Engine, a.Auth, catalog.NewService(a.DB, catalog.Options{Dir: dir}))
+		svc, err := catalog.NewService(a.DB, a.Jobs, catalog.Options{Dir: dir})
+		if err != nil {
+			return err
+		}
+		vnfpkgm.Mount(a.Engine, a.Auth, svc)
 		return nil
 	},
 }
