@@ -1,0 +1,128 @@
+package kubernetes
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/watch"
+
+	"github.com/cadenza-mano/cadenza/internal/vim"
+)
+
+// watchFunc opens one watch.
+type watchFunc func(ctx context.Context) (watch.Interface, error)
+
+// waitUntil returns once cond holds. It opens the watches first and then checks cond, and
+// checks it again after each burst of events, so no change between the check and the watch
+// is missed and nothing is polled. A watch the server closes is reopened. The wait is bounded
+// by Options.ReadyTimeout (ErrTimeout) and by ctx.
+func (d *Driver) waitUntil(ctx context.Context, op string, watches []watchFunc, cond func(context.Context) (bool, error)) error {
+	wctx, cancel := context.WithTimeout(ctx, d.opts.ReadyTimeout)
+	defer cancel()
+	for {
+		g, err := openWatches(wctx, watches)
+		if err != nil {
+			return d.waitError(ctx, wctx, op, err)
+		}
+		done, err := d.waitOnce(wctx, g, cond)
+		g.stop()
+		if err != nil {
+			return d.waitError(ctx, wctx, op, err)
+		}
+		if done {
+			return nil
+		}
+	}
+}
+
+// waitOnce checks cond now and after each event, until it holds (true), the watches close
+// (false) or an error.
+func (d *Driver) waitOnce(ctx context.Context, g *watchGroup, cond func(context.Context) (bool, error)) (bool, error) {
+	for {
+		ok, err := cond(ctx)
+		if err != nil || ok {
+			return ok, err
+		}
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-g.closed:
+			return false, nil
+		case <-g.events:
+		}
+	}
+}
+
+// waitError classifies the error that ended a wait: the driver's own deadline is ErrTimeout,
+// the caller's context its own error.
+func (d *Driver) waitError(parent, wctx context.Context, op string, err error) error {
+	if parent.Err() != nil {
+		return vim.ContextError(op, parent.Err())
+	}
+	if wctx.Err() != nil || errors.Is(err, context.DeadlineExceeded) {
+		return vim.Errorf(vim.ErrTimeout, op, "not done after %s", d.opts.ReadyTimeout)
+	}
+	return classify(op, err)
+}
+
+// watchGroup merges several watches into one coalesced event signal.
+type watchGroup struct {
+	events chan struct{}
+	closed chan struct{}
+	ws     []watch.Interface
+	once   sync.Once
+}
+
+func openWatches(ctx context.Context, fns []watchFunc) (*watchGroup, error) {
+	g := &watchGroup{events: make(chan struct{}, 1), closed: make(chan struct{})}
+	for _, fn := range fns {
+		w, err := fn(ctx)
+		if err != nil {
+			g.stop()
+			return nil, err
+		}
+		g.ws = append(g.ws, w)
+		go g.forward(w)
+	}
+	return g, nil
+}
+
+func (g *watchGroup) forward(w watch.Interface) {
+	for ev := range w.ResultChan() {
+		if ev.Type == watch.Error {
+			break
+		}
+		select {
+		case g.events <- struct{}{}:
+		default: // a check is already due; it will see this change too
+		}
+	}
+	g.once.Do(func() { close(g.closed) })
+}
+
+func (g *watchGroup) stop() {
+	for _, w := range g.ws {
+		w.Stop()
+	}
+}
+
+// listOptions selects the objects of one VNF instance.
+func listOptions(id string) metav1.ListOptions {
+	return metav1.ListOptions{LabelSelector: LabelInstance + "=" + labelValue(id)}
+}
+
+// instanceWatches watch the pods and workloads of a VNF instance.
+func (d *Driver) instanceWatches(ns, id string) []watchFunc {
+	opts := listOptions(id)
+	return []watchFunc{
+		func(ctx context.Context) (watch.Interface, error) { return d.cs.CoreV1().Pods(ns).Watch(ctx, opts) },
+		func(ctx context.Context) (watch.Interface, error) {
+			return d.cs.AppsV1().Deployments(ns).Watch(ctx, opts)
+		},
+		func(ctx context.Context) (watch.Interface, error) {
+			return d.cs.AppsV1().StatefulSets(ns).Watch(ctx, opts)
+		},
+	}
+}

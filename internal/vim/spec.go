@@ -1,0 +1,152 @@
+package vim
+
+import "io/fs"
+
+// Spec is what a VNF should look like on a VIM, in terms no VIM owns. The engine builds it
+// from the VNFD, the LCM request and the grant (SpecFromVNFD does the VNFD part).
+type Spec struct {
+	// VNFInstanceID ties every resource to the VNF instance.
+	VNFInstanceID string
+	// Namespace to deploy into (a Kubernetes namespace, an OpenStack project); empty lets
+	// the driver create one for the VNF and remove it on Delete.
+	Namespace string
+	// VDUs with their desired number of instances.
+	VDUs []VDU
+	// ConnectionPoints exposed by the VDUs (VduCp, VirtualCp, external CPs).
+	ConnectionPoints []ConnectionPoint
+	// Storages are the virtual storages the VDUs mount.
+	Storages []Storage
+	// PlacementRules are affinity and anti-affinity rules between VDUs.
+	PlacementRules []PlacementRule
+	// Artifacts, when set, are where the resources come from (manifests, a Helm chart)
+	// instead of being built from the VDUs; the VDUs then name the workloads to scale.
+	Artifacts *Artifacts
+	// Labels are added to every resource.
+	Labels map[string]string
+}
+
+// VDU returns the VDU with the given ID, or nil.
+func (s *Spec) VDU(id string) *VDU {
+	for i := range s.VDUs {
+		if s.VDUs[i].ID == id {
+			return &s.VDUs[i]
+		}
+	}
+	return nil
+}
+
+// VDU is one virtualisation deployment unit.
+type VDU struct {
+	// ID is the VDU's ID in the VNFD.
+	ID string
+	// Name is the workload's name on the VIM (the MCIO name of a container VDU); empty: the
+	// driver derives one from ID.
+	Name string
+	// Replicas is the desired number of VNFC instances.
+	Replicas int
+	// Containers of a container VDU.
+	Containers []Container
+	// Compute is set for a Vdu.Compute (a virtual machine).
+	Compute *Compute
+	// Storages are the IDs of the Spec's storages the VDU mounts.
+	Storages []string
+	// Zones restricts its instances to these availability zones.
+	Zones []string
+	// MinReplicas and MaxReplicas bound Replicas (vdu_profile); 0 MaxReplicas: no bound.
+	MinReplicas, MaxReplicas int
+}
+
+// Container is one container of a container VDU.
+type Container struct {
+	Name  string
+	Image string
+	// Requests and Limits; zero fields are not set.
+	Requests, Limits Resources
+}
+
+// Resources are amounts of compute resources.
+type Resources struct {
+	MilliCPU       int64
+	MemoryBytes    int64
+	EphemeralBytes int64
+}
+
+// Compute describes a virtual machine VDU.
+type Compute struct {
+	VirtualCPUs int
+	MemoryBytes int64
+	DiskBytes   int64
+	// Image is the software image name or reference.
+	Image string
+}
+
+// ConnectionPoint is a point where VDU instances are reached.
+type ConnectionPoint struct {
+	ID string
+	// VDUs whose instances it reaches.
+	VDUs []string
+	// Ports served; none: each instance is reached by its own address.
+	Ports []Port
+	// External marks an external CP of the VNF.
+	External bool
+}
+
+// Port is a served port.
+type Port struct {
+	Name string
+	// Protocol is TCP, UDP or SCTP.
+	Protocol string
+	Port     int32
+}
+
+// StorageKind says what kind of virtual storage a Storage is.
+type StorageKind string
+
+// Storage kinds.
+const (
+	BlockStorage  StorageKind = "block"
+	FileStorage   StorageKind = "file"
+	ObjectStorage StorageKind = "object"
+)
+
+// Storage is a virtual storage.
+type Storage struct {
+	ID        string
+	Kind      StorageKind
+	SizeBytes int64
+	// PerVNFC gives each VNFC instance its own volume; otherwise the VDU's instances share one.
+	PerVNFC bool
+	// MountPath in each container; empty: /mnt/<ID>.
+	MountPath string
+}
+
+// Scope is the extent of a placement rule.
+type Scope string
+
+// Placement scopes.
+const (
+	ScopeNode Scope = "node"
+	ScopeZone Scope = "zone"
+)
+
+// PlacementRule keeps the instances of its VDUs together (Affinity) or apart.
+type PlacementRule struct {
+	ID       string
+	Affinity bool
+	Scope    Scope
+	VDUs     []string
+}
+
+// Artifacts are deployable artifacts of the VNF package.
+type Artifacts struct {
+	// Package is the package content; the paths below are relative to its root.
+	Package fs.FS
+	// Manifests are Kubernetes manifest files, applied in order.
+	Manifests []string
+	// HelmChart is a chart archive (.tgz) or chart directory.
+	HelmChart string
+	// HelmValues override the chart's values.
+	HelmValues map[string]any
+	// ReleaseName of the Helm release; empty: derived from the VNF instance ID.
+	ReleaseName string
+}
