@@ -79,6 +79,7 @@ type InvalidError struct {
 	Reason string
 }
 
+// Error says which attribute the problem is with and what it is.
 func (e *InvalidError) Error() string {
 	return fmt.Sprintf("attribute %q: %s", e.Path, e.Reason)
 }

@@ -31,6 +31,7 @@ var kindNames = map[Kind]string{
 	KindDateTime: "date-time", KindObject: "object", KindOpen: "open map",
 }
 
+// String names the kind as error messages do.
 func (k Kind) String() string {
 	if n, ok := kindNames[k]; ok {
 		return n

@@ -18,6 +18,7 @@ const (
 	Postgres
 )
 
+// String names the dialect.
 func (d Dialect) String() string {
 	switch d {
 	case SQLite:
