@@ -347,7 +347,7 @@ add_nodes() {
 }
 
 do_up() {
-	do_build
+	binaries_present || do_build
 	mkdir -p "$STATE"
 	exec 9>"$STATE/.lock"
 	flock 9
