@@ -25,15 +25,27 @@ const QueueDefault = river.QueueDefault
 
 // Defaults of Options.
 const (
-	DefaultWorkers           = 10
-	DefaultJobTimeout        = 10 * time.Minute
-	DefaultShutdownTimeout   = 30 * time.Second
-	DefaultMaxAttempts       = 25
-	DefaultSQLitePoll        = 100 * time.Millisecond
-	DefaultPostgresPoll      = time.Second
-	defaultRescueGrace       = time.Minute
-	listenerPoolMaxConns     = 2
+	DefaultWorkers         = 10
+	DefaultJobTimeout      = 10 * time.Minute
+	DefaultShutdownTimeout = 30 * time.Second
+	DefaultMaxAttempts     = 25
+	DefaultPollInterval    = time.Second
+)
+
+const (
+	// defaultRescueGrace is added to the job timeout for RescueStuckJobsAfter.
+	defaultRescueGrace = time.Minute
+	// listenerPoolMaxConns bounds the pgx pool PostgreSQL runners LISTEN on.
+	listenerPoolMaxConns = 2
+	// migrationAdvisoryLockKey serialises River migrations on PostgreSQL;
+	// the store's own migrations use 7301.
 	migrationAdvisoryLockKey = 7302
+	// fetchCooldown is River's shortest time between two fetches, and
+	// between two insert notifications of a queue: River drops a
+	// notification that follows the previous one sooner, and the job then
+	// waits for the next poll. Its default, 100 ms, made a job inserted
+	// right after another wait a whole poll interval.
+	fetchCooldown = 5 * time.Millisecond
 )
 
 // Options configures a Runner. The zero value is usable.
@@ -54,14 +66,14 @@ type Options struct {
 	// ShutdownTimeout is how long Stop lets running jobs finish before it
 	// cancels them; zero means DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration
-	// PollInterval is how often the runner looks for new jobs when nothing
-	// wakes it. Zero means DefaultSQLitePoll on SQLite (which has no
-	// notifications, so this is the pick-up latency of a job inserted by
-	// another process) and DefaultPostgresPoll on PostgreSQL (a fallback:
-	// LISTEN/NOTIFY wakes runners at once unless PollOnly is set).
+	// PollInterval is how often the runner looks for new jobs when no
+	// notification wakes it; zero means DefaultPollInterval. Inserts wake
+	// runners: on PostgreSQL through LISTEN/NOTIFY, on SQLite (which has no
+	// such thing) through River's notification table, which every runner
+	// polls every 50 ms.
 	PollInterval time.Duration
-	// PollOnly makes a PostgreSQL runner poll instead of using LISTEN/NOTIFY,
-	// for PgBouncer in transaction mode. SQLite runners always poll.
+	// PollOnly turns notifications off, for PgBouncer in transaction mode:
+	// a job then waits up to PollInterval to be picked up.
 	PollOnly bool
 	// NoMaintenance keeps this runner out of leader election, so it never
 	// runs maintenance (rescuing stuck jobs, scheduling retries, cleaning
@@ -144,20 +156,14 @@ func (r *Runner) listenerPool(ctx context.Context) (*pgxpool.Pool, error) {
 func (r *Runner) config() *river.Config {
 	o := r.opts
 	timeout := cmp.Or(o.JobTimeout, DefaultJobTimeout)
-	poll := o.PollInterval
-	if poll == 0 {
-		poll = DefaultPostgresPoll
-		if r.db.Dialect != query.Postgres {
-			poll = DefaultSQLitePoll
-		}
-	}
+	poll := cmp.Or(o.PollInterval, DefaultPollInterval)
 	cfg := &river.Config{
 		FetchPollInterval:      poll,
-		FetchCooldown:          min(poll, river.FetchCooldownDefault),
+		FetchCooldown:          min(poll, fetchCooldown),
 		JobTimeout:             timeout,
 		RescueStuckJobsAfter:   cmp.Or(o.RescueStuckJobsAfter, timeout+defaultRescueGrace),
 		MaxAttempts:            cmp.Or(o.MaxAttempts, DefaultMaxAttempts),
-		PollOnly:               o.PollOnly || r.db.Dialect != query.Postgres,
+		PollOnly:               o.PollOnly,
 		LeaderElectionDisabled: o.NoMaintenance,
 		Logger:                 cmp.Or(o.Logger, slog.Default()),
 		Workers:                r.workers,
