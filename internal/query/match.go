@@ -29,8 +29,8 @@ func (s *Schema) Match(f Filter, doc any) bool {
 
 // normalize turns doc into the shapes encoding/json decodes into any.
 func normalize(doc any) (any, bool) {
-	if m, ok := doc.(map[string]any); ok {
-		return m, true
+	if decoded(doc) {
+		return doc, true
 	}
 	raw, err := json.Marshal(doc)
 	if err != nil {
@@ -38,6 +38,30 @@ func normalize(doc any) (any, bool) {
 	}
 	var out any
 	return out, json.Unmarshal(raw, &out) == nil
+}
+
+// decoded reports whether v holds only what encoding/json decodes into any
+// (a map built by hand may hold []string or int, which Match would miss).
+func decoded(v any) bool {
+	switch v := v.(type) {
+	case map[string]any:
+		for _, e := range v {
+			if !decoded(e) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		for _, e := range v {
+			if !decoded(e) {
+				return false
+			}
+		}
+		return true
+	case string, float64, bool, nil, json.Number:
+		return true
+	}
+	return false
 }
 
 func (t cterm) match(doc any) bool {

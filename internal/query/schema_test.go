@@ -207,6 +207,9 @@ func TestMatchStruct(t *testing.T) {
 	if schema.Match(parse("eq,tags,u"), &r) {
 		t.Error("a struct matched a wrong tag")
 	}
+	if !schema.Match(parse("eq,tags,t;gt,count,2"), map[string]any{"tags": []string{"t"}, "count": 3}) {
+		t.Error("a map built by hand did not match")
+	}
 	if schema.Match(parse("eq,id,x"), make(chan int)) {
 		t.Error("a value without JSON form matched")
 	}
