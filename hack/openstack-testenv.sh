@@ -105,7 +105,9 @@ start_infra() {
 
 setup_vhost() { # the services' own RabbitMQ virtual host, apart from other users of the broker
 	timeout 120 rabbitmqctl -q await_startup >/dev/null
-	if ! rabbitmqctl -q list_vhosts | grep -qx "$VHOST"; then
+	local vhosts
+	vhosts=$(rabbitmqctl -q list_vhosts)
+	if ! grep -qx "$VHOST" <<<"$vhosts"; then
 		rabbitmqctl -q add_vhost "$VHOST" >/dev/null
 	fi
 	rabbitmqctl -q set_permissions -p "$VHOST" guest '.*' '.*' '.*' >/dev/null
@@ -404,8 +406,9 @@ migrate() {
 	q placement-db placement-manage db sync
 	q nova-api-db nova-manage api_db sync
 	q nova-cell0 nova-manage cell_v2 map_cell0 --database_connection "$DB/${DBP}nova_cell0"
-	nova-manage cell_v2 list_cells 2>/dev/null | grep -q ' cell1 ' ||
-		q nova-cell1 nova-manage cell_v2 create_cell --name cell1
+	local cells # captured first: grep -q closing the pipe early would fail it under pipefail
+	cells=$(nova-manage cell_v2 list_cells 2>/dev/null || true)
+	grep -q ' cell1 ' <<<"$cells" || q nova-cell1 nova-manage cell_v2 create_cell --name cell1
 	q nova-db nova-manage db sync
 	q neutron-db neutron-db-manage --config-file /etc/neutron/neutron.conf \
 		--config-file /etc/neutron/plugins/ml2/ml2_conf.ini upgrade head
