@@ -78,9 +78,15 @@ func TestETSIDefectsWorkedAround(t *testing.T) {
 			valid: `{"ackState": "ACKNOWLEDGED"}`, invalid: `{}`},
 		{name: "misspelt type keyword", schema: "SOL002/VNFLifecycleManagement-API/vnfInstances", fixed: true,
 			valid: `[]`, invalid: `{}`},
-		{name: "SOL005 package", schema: "SOL005/VNFPackageManagement-API/vnfPkgInfo",
+		{name: "SOL005 package", schema: "SOL005/VNFPackageManagement-API/vnfPkgInfo", fixed: true,
 			valid:   `{"id": "p", "onboardingState": "CREATED", "operationalState": "DISABLED", "usageState": "NOT_IN_USE", "_links": {"self": {"href": "/p"}, "packageContent": {"href": "/p/package_content"}}}`,
 			invalid: `{"id": "p"}`},
+		{name: "SOL005 package in ERROR", schema: "SOL005/VNFPackageManagement-API/vnfPkgInfo", fixed: true,
+			valid:   `{"id": "p", "onboardingState": "ERROR", "operationalState": "DISABLED", "usageState": "NOT_IN_USE", "_links": {"self": {"href": "/p"}, "packageContent": {"href": "/p/package_content"}}}`,
+			invalid: `{"id": "p", "onboardingState": "BROKEN", "operationalState": "DISABLED", "usageState": "NOT_IN_USE", "_links": {"self": {"href": "/p"}, "packageContent": {"href": "/p/package_content"}}}`},
+		{name: "SOL003 package list in ERROR", schema: "SOL003/VNFPackageManagement-API/vnfPkgsInfo", fixed: true,
+			valid:   `[{"id": "p", "onboardingState": "ERROR", "operationalState": "DISABLED", "usageState": "NOT_IN_USE", "_links": {"self": {"href": "/p"}, "packageContent": {"href": "/p/package_content"}}}]`,
+			invalid: `[{"id": "p", "onboardingState": "BROKEN", "operationalState": "DISABLED", "usageState": "NOT_IN_USE", "_links": {"self": {"href": "/p"}, "packageContent": {"href": "/p/package_content"}}}]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

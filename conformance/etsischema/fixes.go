@@ -2,6 +2,8 @@ package etsischema
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // fix replaces a defective ETSI file with a sound schema built from it or
@@ -21,7 +23,11 @@ type fix struct {
 	// onlyIfEmpty applies the fix only while the file is empty, so a
 	// corrected copy is used as it is.
 	onlyIfEmpty bool
-	reason      string
+	// enum adds values to enumerations, keyed by the slash-separated path
+	// of the "enum" keyword's parent in the document: values a later
+	// release of the spec added and the servers send.
+	enum   map[string][]string
+	reason string
 }
 
 // fixes are the known defects of ETSI's 2.6.1 schemas, by the lower-case
@@ -71,7 +77,28 @@ var fixes = map[string]fix{
 	"sol002/vnflifecyclemanagement-api/vnfinstances": {
 		rename: map[string]string{"type:": "type"}, reason: `ETSI's file misspells "type" as "type:"; renamed`,
 	},
+	// A package whose onboarding failed is ERROR (SOL 003 v3.3.1 lists it).
+	"sol005/vnfpackagemanagement-api/vnfpkginfo": {
+		enum: map[string][]string{"properties/onboardingState": onboardingError}, reason: onboardingErrorReason,
+	},
+	"sol003/vnfpackagemanagement-api/vnfpkginfo": {
+		enum: map[string][]string{"properties/onboardingState": onboardingError}, reason: onboardingErrorReason,
+	},
+	"sol005/vnfpackagemanagement-api/vnfpkgsinfo": {
+		enum: map[string][]string{"items/properties/onboardingState": onboardingError}, reason: onboardingErrorReason,
+	},
+	"sol003/vnfpackagemanagement-api/vnfpkgsinfo": {
+		enum: map[string][]string{"items/properties/onboardingState": onboardingError}, reason: onboardingErrorReason,
+	},
 }
+
+// onboardingError is what SOL 003/005 after 2.6.1 add to VnfPkgInfo's
+// onboardingState: the ERROR state, which the servers report (with
+// onboardingFailureDetails) for a package whose upload or processing
+// failed. ETSI's 2.6.1 test schemas know only the four other states.
+var onboardingError = []string{"ERROR"}
+
+const onboardingErrorReason = "ETSI's 2.6.1 file lacks onboardingState ERROR, which later SOL 003/005 releases add; ERROR allowed"
 
 // applyFix builds the replacement document f describes for the file with
 // key, whose parsed document is doc (nil when empty).
@@ -101,6 +128,11 @@ func (s *Set) applyFix(key string, doc any, f fix) (any, error) {
 			obj[to] = v
 		}
 	}
+	for at, values := range f.enum {
+		if err := extendEnum(doc, at, values); err != nil {
+			return nil, fmt.Errorf("%s%s: %w", name, suffix, err)
+		}
+	}
 	if !f.array {
 		return doc, nil
 	}
@@ -115,4 +147,32 @@ func (s *Set) applyFix(key string, doc any, f fix) (any, error) {
 		}
 	}
 	return list, nil
+}
+
+// extendEnum appends values to the "enum" of the object at the
+// slash-separated path at inside doc.
+func extendEnum(doc any, at string, values []string) error {
+	node := doc
+	for _, seg := range strings.Split(at, "/") {
+		obj, ok := node.(map[string]any)
+		if !ok {
+			return fmt.Errorf("no object at %s", at)
+		}
+		node = obj[seg]
+	}
+	obj, ok := node.(map[string]any)
+	if !ok {
+		return fmt.Errorf("no object at %s", at)
+	}
+	enum, ok := obj["enum"].([]any)
+	if !ok {
+		return fmt.Errorf("no enum at %s", at)
+	}
+	for _, v := range values {
+		if !slices.Contains(enum, any(v)) {
+			enum = append(enum, v)
+		}
+	}
+	obj["enum"] = enum
+	return nil
 }

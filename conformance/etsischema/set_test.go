@@ -39,6 +39,10 @@ func defective() fstest.MapFS {
 		"SOL005/X-API/subscription.schema.json": {Data: []byte(`{"type": "array"}`)},
 		"SOL005/X-API/VnfPkgInfo.schema.json":   {Data: []byte(`{"type": "object", "properties": {"createdAt": {"type": "string", "format": "date-time"}}}`)},
 		"SOL005/X-API/broken.schema.json":       {Data: []byte(`{"type": `)},
+		// An enumeration a later release extended; one where the path is wrong.
+		"SOL003/VNFPackageManagement-API/vnfPkgInfo.schema.json": {Data: []byte(
+			`{"type": "object", "properties": {"onboardingState": {"type": "string", "enum": ["CREATED", "ONBOARDED"]}}}`)},
+		"SOL005/VNFPackageManagement-API/vnfPkgsInfo.schema.json": {Data: []byte(`{"type": "array", "items": {}}`)},
 	}
 }
 
@@ -64,6 +68,9 @@ func TestSchemaWorkarounds(t *testing.T) {
 			valid: []string{`{"ackState": "x"}`}, invalid: []string{`{}`}, fixed: true},
 		{name: "misspelt keyword renamed", schema: "SOL002/VNFLifecycleManagement-API/vnfInstances",
 			valid: []string{`[{}]`}, invalid: []string{`{}`, `[1]`}, fixed: true},
+		{name: "enumeration extended", schema: "SOL003/VNFPackageManagement-API/vnfPkgInfo",
+			valid:   []string{`{"onboardingState": "ERROR"}`, `{"onboardingState": "CREATED"}`},
+			invalid: []string{`{"onboardingState": "BROKEN"}`}, fixed: true},
 		{name: "cp1252 file decoded", schema: "SOL005/VNFPackageManagement-API/VnfPackageChangeNotification",
 			valid: []string{`{"id": "a"}`}, invalid: []string{`{}`}},
 		{name: "case-insensitive name with suffix", schema: "sol005/x-api/vnfpkginfo.schema.json",
@@ -110,6 +117,7 @@ func TestSchemaUnavailable(t *testing.T) {
 		{name: "no such folder", schema: "SOL009/X-API/Subscription", unavailable: true},
 		{name: "outside the root", schema: "../X-API/Subscription", unavailable: true},
 		{name: "not JSON", schema: "SOL005/X-API/broken"},
+		{name: "enumeration to extend missing", schema: "SOL005/VNFPackageManagement-API/vnfPkgsInfo"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
