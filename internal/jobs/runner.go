@@ -198,8 +198,9 @@ func (r *Runner) Start(ctx context.Context) error {
 
 // Stop stops fetching jobs and waits for the running ones to finish, up to
 // Options.ShutdownTimeout or ctx's end; then it cancels their ctx and waits
-// for them to return. A cancelled job is retried later, by this process
-// after a restart or by another runner.
+// for them to return. A cancelled job is made available again at once, for
+// this process after a restart or for another runner. A stopped Runner
+// cannot be started again.
 func (r *Runner) Stop(ctx context.Context) error {
 	defer r.closeListener()
 	soft, cancel := context.WithTimeout(ctx, cmp.Or(r.opts.ShutdownTimeout, DefaultShutdownTimeout))
