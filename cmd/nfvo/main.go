@@ -14,6 +14,7 @@ import (
 	"github.com/cadenza-mano/cadenza/cmd/internal/app"
 	"github.com/cadenza-mano/cadenza/internal/catalog"
 	"github.com/cadenza-mano/cadenza/internal/catalog/csar"
+	"github.com/cadenza-mano/cadenza/internal/notify"
 	"github.com/cadenza-mano/cadenza/sol/vnfpkgm"
 )
 
@@ -72,7 +73,11 @@ func main() {
 			if err != nil {
 				return err
 			}
-			vnfpkgm.Mount(a.Engine, a.Auth, svc)
+			ns, err := notify.New(a.DB, a.Jobs, notify.Options{Logger: a.Log})
+			if err != nil {
+				return err
+			}
+			vnfpkgm.Mount(a.Engine, a.Auth, svc, ns)
 			return nil
 		},
 	})

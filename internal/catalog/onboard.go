@@ -128,7 +128,7 @@ func (s *Service) Process(ctx context.Context, id string, finish func(ctx contex
 		return perr // local trouble (disk, cancelled): leave PROCESSING for a retry
 	}
 	return s.db.Tx(ctx, func(ctx context.Context) error {
-		_, err := s.packages.Update(ctx, id, 0, func(p *Package) error {
+		it, err := s.packages.Update(ctx, id, 0, func(p *Package) error {
 			if p.OnboardingState != Processing {
 				return fmt.Errorf("package %s left PROCESSING: %w", id, ErrStateConflict)
 			}
@@ -139,8 +139,16 @@ func (s *Service) Process(ctx context.Context, id string, finish func(ctx contex
 			facts.apply(p)
 			return nil
 		})
-		if err != nil || finish == nil {
+		if err != nil {
 			return err
+		}
+		if it.Doc.OnboardingState == Onboarded {
+			if err := s.emit(ctx, EventOnboarded, it.Doc); err != nil {
+				return err
+			}
+		}
+		if finish == nil {
+			return nil
 		}
 		return finish(ctx)
 	})

@@ -28,6 +28,7 @@ type Service struct {
 	sources  *store.Collection[uploadSource]
 	opts     Options
 	client   *http.Client
+	notifier Notifier
 }
 
 // Options configure the catalogue.
@@ -98,6 +99,18 @@ type Modification struct {
 
 // Modify applies mod to package id if its version is ifVersion (0: any).
 func (s *Service) Modify(ctx context.Context, id string, ifVersion int64, mod Modification) (store.Item[Package], error) {
+	var it store.Item[Package]
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		var err error
+		if it, err = s.modify(ctx, id, ifVersion, mod); err != nil || mod.OperationalState == nil {
+			return err
+		}
+		return s.emit(ctx, EventOperationalStateChanged, it.Doc)
+	})
+	return it, err
+}
+
+func (s *Service) modify(ctx context.Context, id string, ifVersion int64, mod Modification) (store.Item[Package], error) {
 	return s.packages.Update(ctx, id, ifVersion, func(p *Package) error {
 		if st := mod.OperationalState; st != nil {
 			if p.OnboardingState != Onboarded {
@@ -125,22 +138,33 @@ func (s *Service) Modify(ctx context.Context, id string, ifVersion int64, mod Mo
 // Delete removes package id and its content; an ENABLED or IN_USE package
 // cannot go, nor one whose upload or processing is under way.
 func (s *Service) Delete(ctx context.Context, id string) error {
-	err := s.packages.Delete(ctx, id, func(it store.Item[Package]) error {
-		p := it.Doc
-		if p.OperationalState == Enabled || p.UsageState == InUse {
-			return fmt.Errorf("package %s is %s and %s; disable it and stop its use first: %w",
-				id, p.OperationalState, p.UsageState, ErrStateConflict)
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		var deleted Package
+		err := s.packages.Delete(ctx, id, func(it store.Item[Package]) error {
+			deleted = it.Doc
+			return deletable(it.Doc)
+		})
+		if err != nil || deleted.OnboardingState != Onboarded {
+			return err // only onboarded packages were ever announced
 		}
-		if p.OnboardingState == Uploading || p.OnboardingState == Processing {
-			return fmt.Errorf("package %s is %s: %w", id, p.OnboardingState, ErrStateConflict)
-		}
-		return nil
+		return s.emit(ctx, EventDeleted, deleted)
 	})
 	if err != nil {
 		return err
 	}
 	if err := os.RemoveAll(filepath.Join(s.opts.Dir, id)); err != nil {
 		return fmt.Errorf("package %s: remove content: %w", id, err)
+	}
+	return nil
+}
+
+func deletable(p Package) error {
+	if p.OperationalState == Enabled || p.UsageState == InUse {
+		return fmt.Errorf("package %s is %s and %s; disable it and stop its use first: %w",
+			p.ID, p.OperationalState, p.UsageState, ErrStateConflict)
+	}
+	if p.OnboardingState == Uploading || p.OnboardingState == Processing {
+		return fmt.Errorf("package %s is %s: %w", p.ID, p.OnboardingState, ErrStateConflict)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package sol013
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
@@ -66,7 +67,7 @@ func ParseList(c *gin.Context, schema *query.Schema) (ListRequest, error) {
 			return r, err
 		}
 		if err := schema.Check(r.Filter); err != nil {
-			return r, Wrapf(err, http.StatusBadRequest, "filter: %v", err)
+			return r, err // query.ErrInvalid: a 400 through the classifier
 		}
 	}
 	return r, nil
@@ -107,10 +108,19 @@ func scheme(r *http.Request) string {
 	return "http"
 }
 
+// Lister is what ListPage lists from: a store collection, or a service that
+// narrows one (for example to one API's subscriptions).
+type Lister[T any] interface {
+	// Schema describes the attributes filters may name.
+	Schema() *query.Schema
+	// List returns up to limit items after seq after that match f.
+	List(ctx context.Context, f query.Filter, after int64, limit int) (store.Page[T], error)
+}
+
 // ListPage answers a list request from coll: it parses the request, lists
 // one page in the database, converts each item with wire, applies the
 // selector as sel says and sets the Link header.
-func ListPage[T, W any](c *gin.Context, coll *store.Collection[T], sel Selection,
+func ListPage[T, W any](c *gin.Context, coll Lister[T], sel Selection,
 	wire func(store.Item[T]) W) (any, error) {
 	r, err := ParseList(c, coll.Schema())
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/cadenza-mano/cadenza/internal/catalog"
+	"github.com/cadenza-mano/cadenza/internal/notify"
 	"github.com/cadenza-mano/cadenza/sol/sol013"
 )
 
@@ -25,14 +26,17 @@ func init() {
 // Server answers the VNF package management API from a catalogue.
 type Server struct {
 	catalog *catalog.Service
+	notify  *notify.Service
 	prefix  string
 }
 
-// Mount serves the API on e, authorising requests with auth. Both SOL 005
+// Mount serves the API on e, authorising requests with auth, and makes the
+// catalogue's events notifications to the subscribers n keeps. Both SOL 005
 // (the OSS's) and SOL 003 (the VNFMs') package management share the
 // /vnfpkgm/v1 tree; SOL 003 reads what SOL 005 creates.
-func Mount(e *gin.Engine, auth sol013.Authenticator, c *catalog.Service) {
-	s := &Server{catalog: c, prefix: API.Prefix(1)}
+func Mount(e *gin.Engine, auth sol013.Authenticator, c *catalog.Service, n *notify.Service) {
+	s := &Server{catalog: c, notify: n, prefix: API.Prefix(1)}
+	c.SetNotifier(s)
 	API.Mount(e, auth, 1, s.routes)
 }
 
@@ -48,6 +52,10 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	g.PUT("/vnf_packages/:id/package_content", sol013.WrapProducing(nil, s.uploadContent))
 	g.POST("/vnf_packages/:id/package_content/upload_from_uri", sol013.WrapProducing(nil, s.uploadFromURI))
 	s.contentRoutes(g.Group("/vnf_packages/:id"))
+	g.GET("/subscriptions", sol013.Wrap(s.listSubscriptions))
+	g.POST("/subscriptions", sol013.Wrap(s.subscribe))
+	g.GET("/subscriptions/:subscriptionId", sol013.Wrap(s.getSubscription))
+	g.DELETE("/subscriptions/:subscriptionId", sol013.Wrap(s.deleteSubscription))
 	// SOL 003: VNFMs read onboarded packages by the vnfdId they know.
 	g.GET("/onboarded_vnf_packages/:vnfdId", sol013.Wrap(s.getByVNFDID))
 	s.contentRoutes(g.Group("/onboarded_vnf_packages/:vnfdId"))

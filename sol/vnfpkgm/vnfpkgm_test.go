@@ -19,6 +19,7 @@ import (
 	"github.com/cadenza-mano/cadenza/internal/catalog/csar"
 	"github.com/cadenza-mano/cadenza/internal/catalog/csartest"
 	"github.com/cadenza-mano/cadenza/internal/jobs"
+	"github.com/cadenza-mano/cadenza/internal/notify"
 	"github.com/cadenza-mano/cadenza/internal/store"
 	"github.com/cadenza-mano/cadenza/sol/sol013"
 	"github.com/cadenza-mano/cadenza/sol/vnfpkgm"
@@ -52,12 +53,16 @@ func setup(t *testing.T, opts csar.Options) *testBundle {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ns, err := notify.New(db, runner, notify.Options{RetryBase: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := runner.Start(context.WithoutCancel(t.Context())); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = runner.Stop(context.Background()) })
 	e := sol013.NewEngine()
-	vnfpkgm.Mount(e, nil, svc)
+	vnfpkgm.Mount(e, nil, svc, ns)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	return &testBundle{base: srv.URL + "/vnfpkgm/v1", schemas: etsischema.ForTest(t)}
@@ -72,7 +77,7 @@ func (b *testBundle) do(t *testing.T, method, path string, body io.Reader, hdr .
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := noRedirects.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,6 +145,9 @@ func (b *testBundle) info(t *testing.T, id string) map[string]any {
 	}
 	return info
 }
+
+// noRedirects shows 303 See Other as it is answered.
+var noRedirects = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 func build(t *testing.T, src string, opts csartest.Options) []byte {
 	t.Helper()

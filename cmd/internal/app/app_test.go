@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cadenza-mano/cadenza/internal/catalog"
+	"github.com/cadenza-mano/cadenza/internal/notify"
 	"github.com/cadenza-mano/cadenza/internal/server"
 	"github.com/cadenza-mano/cadenza/sol/vnfpkgm"
 )
@@ -26,7 +27,11 @@ var nfvoSpec = Spec{
 		if err != nil {
 			return err
 		}
-		vnfpkgm.Mount(a.Engine, a.Auth, svc)
+		ns, err := notify.New(a.DB, a.Jobs, notify.Options{})
+		if err != nil {
+			return err
+		}
+		vnfpkgm.Mount(a.Engine, a.Auth, svc, ns)
 		return nil
 	},
 }
