@@ -31,9 +31,9 @@ type api struct {
 	resources []resource
 	// listSchema names the schema of the body of GET on resources[0].
 	listSchema string
-	// vars gives values to the resources' variables, creating whatever
-	// they must name.
-	vars func(ctx context.Context) (map[string]string, error)
+	// vars gives values to the variables of path, a resource of the
+	// tree, creating whatever they must name.
+	vars func(ctx context.Context, path string) (map[string]string, error)
 	// create is a request that consumes a JSON body, and a valid body for
 	// it, for the checks of bad bodies.
 	create bodyTarget
@@ -147,11 +147,16 @@ func (a *api) leftovers() []string {
 	return out
 }
 
-// expand replaces the {variables} of path with vars.
+// expand replaces the {variables} of path with vars. A value may be a
+// path itself (an artifact's): its segments are escaped one by one.
 func expand(path string, vars map[string]string) (string, error) {
 	out := path
 	for k, v := range vars {
-		out = strings.ReplaceAll(out, "{"+k+"}", url.PathEscape(v))
+		segs := strings.Split(v, "/")
+		for i, s := range segs {
+			segs[i] = url.PathEscape(s)
+		}
+		out = strings.ReplaceAll(out, "{"+k+"}", strings.Join(segs, "/"))
 	}
 	if strings.ContainsAny(out, "{}") {
 		return "", fmt.Errorf("no value for a variable of %s", path)

@@ -19,7 +19,9 @@ func TestExpand(t *testing.T) {
 	}{
 		{name: "no variables", path: "/v1/list", want: "/v1/list", ok: true},
 		{name: "one", path: "/v1/p/{id}", vars: map[string]string{"id": "a"}, want: "/v1/p/a", ok: true},
-		{name: "escaped", path: "/v1/p/{id}", vars: map[string]string{"id": "a/b c"}, want: "/v1/p/a%2Fb%20c", ok: true},
+		{name: "escaped", path: "/v1/p/{id}", vars: map[string]string{"id": "a?b c"}, want: "/v1/p/a%3Fb%20c", ok: true},
+		{name: "a path value keeps its slashes", path: "/v1/p/{id}/artifacts/{path}",
+			vars: map[string]string{"id": "a", "path": "Files/my file.txt"}, want: "/v1/p/a/artifacts/Files/my%20file.txt", ok: true},
 		{name: "missing", path: "/v1/p/{id}/x/{other}", vars: map[string]string{"id": "a"}},
 	}
 	for _, tt := range tests {

@@ -26,6 +26,10 @@ type config struct {
 	Schemas       string
 	Timeout       time.Duration
 	RunID         string
+	// Sources is the repository root holding the VNF package sources.
+	Sources string
+	// FileServer is where the run serves packages for upload_from_uri.
+	FileServer string
 }
 
 func (c *config) addFlags(cmd *cobra.Command) {
@@ -41,6 +45,8 @@ func (c *config) addFlags(cmd *cobra.Command) {
 	fs.StringVar(&c.Schemas, "schemas", "", "directory of ETSI JSON Schemas (default: ../shared/etsi/schemas, else $"+etsischema.EnvDir+")")
 	fs.DurationVar(&c.Timeout, "timeout", time.Minute, "time limit of each check")
 	fs.StringVar(&c.RunID, "run-id", "", "tag for what the run creates (default: random)")
+	fs.StringVar(&c.Sources, "package-sources", "", "repository root holding the VNF package sources the run builds and onboards (default: the working directory or the nearest one above it that holds them)")
+	fs.StringVar(&c.FileServer, "file-server", "127.0.0.1:0", "address of the HTTP server the run starts to offer packages to upload_from_uri; the NFVO must reach it")
 }
 
 // complete fills defaults and checks the command line.
@@ -71,6 +77,11 @@ func (c *config) complete() error {
 		}
 		c.Schemas = dir
 	}
+	root, err := findSourceRoot(c.Sources)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("--package-sources: %w", err))
+	}
+	c.Sources = root
 	if c.RunID == "" {
 		b := make([]byte, 6)
 		_, _ = rand.Read(b)

@@ -19,6 +19,8 @@ func TestConfigComplete(t *testing.T) {
 		{name: "limited without secret", cfg: config{NFVO: "http://a", VNFM: "http://b", LimitedID: "c"}},
 		{name: "run id", cfg: config{NFVO: "http://a", VNFM: "http://b", RunID: "nightly_2-a"}, ok: true},
 		{name: "run id breaking filters", cfg: config{NFVO: "http://a", VNFM: "http://b", RunID: "a,b)"}},
+		{name: "package sources found above", cfg: config{NFVO: "http://a", VNFM: "http://b", Sources: ".."}, ok: true},
+		{name: "no package sources", cfg: config{NFVO: "http://a", VNFM: "http://b", Sources: "testdata"}},
 	}
 	t.Setenv("CONFORMANCE_CLIENT_SECRET", "")
 	t.Setenv("CONFORMANCE_LIMITED_CLIENT_SECRET", "")

@@ -145,7 +145,7 @@ func (a *api) checkMethodMatrix(res resource, base string) func(context.Context)
 		var vars map[string]string
 		if strings.Contains(res.path, "{") {
 			var err error
-			if vars, err = a.vars(ctx); err != nil {
+			if vars, err = a.vars(ctx, res.path); err != nil {
 				return fmt.Errorf("set up: %w", err)
 			}
 		}

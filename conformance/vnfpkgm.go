@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 
 	"github.com/cadenza-mano/cadenza/conformance/check"
@@ -25,6 +26,9 @@ type vnfpkgm struct {
 	matrix   lazy[pkgInfo]
 	subject  lazy[pkgInfo]
 	filtered lazy[[]pkgInfo]
+	// vm and cnf are onboarded packages whose VNFD spans four files and
+	// one file; the content checks read them.
+	vm, cnf lazy[onboarded]
 }
 
 // pkgInfo is VnfPkgInfo as far as the checks read it.
@@ -34,11 +38,33 @@ type pkgInfo struct {
 	OperationalState string         `json:"operationalState"`
 	UsageState       string         `json:"usageState"`
 	UserDefinedData  map[string]any `json:"userDefinedData"`
-	Links            struct {
-		Self struct {
-			Href string `json:"href"`
-		} `json:"self"`
+	VnfdID           string         `json:"vnfdId"`
+	Checksum         *checksum      `json:"checksum"`
+	SoftwareImages   []struct {
+		ID        string   `json:"id"`
+		ImagePath string   `json:"imagePath"`
+		Size      int64    `json:"size"`
+		Checksum  checksum `json:"checksum"`
+	} `json:"softwareImages"`
+	AdditionalArtifacts []struct {
+		ArtifactPath string   `json:"artifactPath"`
+		Checksum     checksum `json:"checksum"`
+	} `json:"additionalArtifacts"`
+	OnboardingFailureDetails json.RawMessage `json:"onboardingFailureDetails"`
+	Links                    struct {
+		Self           link  `json:"self"`
+		PackageContent link  `json:"packageContent"`
+		Vnfd           *link `json:"vnfd"`
 	} `json:"_links"`
+}
+
+type link struct {
+	Href string `json:"href"`
+}
+
+type checksum struct {
+	Algorithm string `json:"algorithm"`
+	Hash      string `json:"hash"`
 }
 
 // lazy is a value made once, on first use, by the first check that needs it.
@@ -61,15 +87,32 @@ func newVnfpkgm(schemas *etsischema.Set, nfvo *server) *vnfpkgm {
 		srv:        nfvo,
 		schemas:    schemas,
 		schemaDirs: []string{"SOL005/VNFPackageManagement-API", "SOL003/VNFPackageManagement-API"},
-		resources: []resource{
-			{path: "/vnf_packages", methods: []string{http.MethodGet, http.MethodPost}},
-			{path: "/vnf_packages/{vnfPkgId}", methods: []string{http.MethodGet, http.MethodPatch, http.MethodDelete}},
-		},
+		resources:  vnfpkgmResources(),
 		listSchema: "vnfPkgsInfo",
 		vars:       p.vars,
 		create:     bodyTarget{method: http.MethodPost, path: "/vnf_packages", body: p.createBody},
 	})
 	return p
+}
+
+// vnfpkgmResources is the URL tree of VNF package management: SOL 005's
+// and, read-only, SOL 003's by vnfdId.
+func vnfpkgmResources() []resource {
+	get := []string{http.MethodGet}
+	out := []resource{
+		{path: "/vnf_packages", methods: []string{http.MethodGet, http.MethodPost}},
+		{path: "/vnf_packages/{vnfPkgId}", methods: []string{http.MethodGet, http.MethodPatch, http.MethodDelete}},
+		{path: "/vnf_packages/{vnfPkgId}/package_content", methods: []string{http.MethodGet, http.MethodPut}},
+		{path: "/vnf_packages/{vnfPkgId}/package_content/upload_from_uri", methods: []string{http.MethodPost}},
+		{path: "/onboarded_vnf_packages/{vnfdId}", methods: get},
+		{path: "/onboarded_vnf_packages/{vnfdId}/package_content", methods: get},
+	}
+	for _, root := range []string{"/vnf_packages/{vnfPkgId}", "/onboarded_vnf_packages/{vnfdId}"} {
+		for _, sub := range []string{"/vnfd", "/manifest", "/artifacts/{artifactPath}"} {
+			out = append(out, resource{path: root + sub, methods: get})
+		}
+	}
+	return out
 }
 
 // vnfpkgmSuite is every check of the API, cleanup and the Version header
@@ -87,6 +130,8 @@ func vnfpkgmSuite(p *vnfpkgm) check.Suite {
 		check.Check{Name: "PATCH operationalState of a CREATED package: 409 ProblemDetails", Run: p.checkPatchConflict},
 		check.Check{Name: "DELETE /vnf_packages/{id}: 204, then GET: 404", Run: p.checkDelete},
 	)
+	cs = append(cs, p.contentChecks()...)
+	cs = append(cs, p.uploadChecks()...)
 	cs = append(cs, p.filterChecks()...)
 	cs = append(cs, p.selectorChecks()...)
 	cs = append(cs, p.pagingChecks()...)
@@ -108,12 +153,28 @@ func (p *vnfpkgm) createBody(pad string) []byte {
 	return b
 }
 
-func (p *vnfpkgm) vars(ctx context.Context) (map[string]string, error) {
+// vars names a CREATED package for the resources below vnf_packages, and
+// the onboarded VM package and its first artifact for those that need
+// onboarded content.
+func (p *vnfpkgm) vars(ctx context.Context, path string) (map[string]string, error) {
 	pkg, err := p.matrix.get(func() (pkgInfo, error) { return p.create(ctx, map[string]any{"set": "matrix"}) })
 	if err != nil {
 		return nil, err
 	}
-	return map[string]string{"vnfPkgId": pkg.ID}, nil
+	vars := map[string]string{"vnfPkgId": pkg.ID}
+	if !strings.Contains(path, "{vnfdId}") && !strings.Contains(path, "{artifactPath}") {
+		return vars, nil
+	}
+	vm, err := p.vmPkg(ctx)
+	if err != nil {
+		return nil, err
+	}
+	art, err := vm.artifact()
+	if err != nil {
+		return nil, err
+	}
+	vars["vnfdId"], vars["artifactPath"] = vm.info.VnfdID, art
+	return vars, nil
 }
 
 func (p *vnfpkgm) path(id string) string { return p.prefix() + "/vnf_packages/" + url.PathEscape(id) }
@@ -389,11 +450,7 @@ func (p *vnfpkgm) checkDelete(ctx context.Context) error {
 func (p *vnfpkgm) checkCleanup(ctx context.Context) error {
 	var errs []error
 	for _, path := range p.leftovers() {
-		r, err := p.client().Do(ctx, check.Request{Method: http.MethodDelete, Path: path})
-		if err == nil {
-			err = r.ExpectStatus(http.StatusNoContent, http.StatusNotFound)
-		}
-		errs = append(errs, err)
+		errs = append(errs, p.remove(ctx, path))
 	}
 	left, err := p.collect(ctx, p.prefix()+"/vnf_packages", url.Values{"filter": {p.runFilter()}})
 	if err != nil {
@@ -404,11 +461,40 @@ func (p *vnfpkgm) checkCleanup(ctx context.Context) error {
 	}
 	for _, it := range left {
 		id, _ := it["id"].(string)
-		if _, err := p.client().Do(ctx, check.Request{Method: http.MethodDelete, Path: p.path(id)}); err != nil {
-			errs = append(errs, err)
-		}
+		errs = append(errs, p.remove(ctx, p.path(id)))
 	}
 	return errors.Join(errs...)
+}
+
+// remove deletes the package at path. A package SOL 005 forbids deleting
+// (409) is first let finish onboarding and disabled if it is ENABLED.
+func (p *vnfpkgm) remove(ctx context.Context, path string) error {
+	del := check.Request{Method: http.MethodDelete, Path: path}
+	r, err := p.client().Do(ctx, del)
+	if err != nil || r.Status != http.StatusConflict {
+		if err == nil {
+			err = r.ExpectStatus(http.StatusNoContent, http.StatusNotFound)
+		}
+		return err
+	}
+	id := path[strings.LastIndex(path, "/")+1:]
+	pkg, err := p.settle(ctx, id)
+	if err != nil {
+		return fmt.Errorf("delete %s: %w", path, err)
+	}
+	if pkg.OperationalState == "ENABLED" {
+		r, err := p.patch(ctx, id, "", map[string]any{"operationalState": "DISABLED"})
+		if err == nil {
+			err = r.ExpectStatus(http.StatusOK)
+		}
+		if err != nil {
+			return fmt.Errorf("disable %s to delete it: %w", path, err)
+		}
+	}
+	if r, err = p.client().Do(ctx, del); err != nil {
+		return err
+	}
+	return r.ExpectStatus(http.StatusNoContent, http.StatusNotFound)
 }
 
 // runFilter selects what this run created.
