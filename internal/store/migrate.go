@@ -30,6 +30,14 @@ var migrations = []migration{
 	{2, "upload sources", func(tx *gorm.DB, d query.Dialect) error {
 		return createCollection(tx, d, TableUploadSources)
 	}},
+	{3, "vnf instances and lcm operation occurrences", func(tx *gorm.DB, d query.Dialect) error {
+		for _, t := range []string{"vnf_instances", "vnf_lcm_op_occs"} {
+			if err := createCollection(tx, d, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // Names of the collection tables.

@@ -1,0 +1,117 @@
+package lcm
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+
+	"github.com/cadenza-mano/cadenza/internal/catalog/vnfd"
+	"github.com/cadenza-mano/cadenza/internal/jobs"
+	"github.com/cadenza-mano/cadenza/internal/query"
+	"github.com/cadenza-mano/cadenza/internal/store"
+	"github.com/cadenza-mano/cadenza/internal/vim"
+)
+
+// Names of the engine's collection tables (created by the store's
+// migrations).
+const (
+	TableInstances = "vnf_instances"
+	TableOpOccs    = "vnf_lcm_op_occs"
+)
+
+// Granter asks permission for the resources an operation changes. The
+// NFVO's grant API implements it for a VNFM beside an NFVO; LocalGranter
+// for a standalone VNFM.
+type Granter interface {
+	// Grant returns the grant for req, or an error that fails the
+	// operation (FAILED_TEMP).
+	Grant(ctx context.Context, req GrantRequest) (Grant, error)
+}
+
+// GrantRequest is what an operation asks to change.
+type GrantRequest struct {
+	VNFInstanceID string
+	VNFDID        string
+	OpOccID       string
+	Operation     Operation
+}
+
+// Grant is a granted change: its ID and, when the NFVO decides the VIM,
+// the connections to use.
+type Grant struct {
+	ID             string
+	VIMConnections map[string]VIMConnectionInfo
+}
+
+// Package is a VNF package as the engine uses it: the VNFD and the files.
+type Package struct {
+	VNFD    *vnfd.VNFD
+	Content fs.FS
+}
+
+// PackageSource finds the onboarded package of a VNFD.
+type PackageSource interface {
+	// Package returns the package whose VNFD has vnfdID; ErrPackage
+	// (wrapped) when there is none.
+	Package(ctx context.Context, vnfdID string) (*Package, error)
+}
+
+// DriverFactory returns the driver for a VIM connection. A nil connection
+// means the VNFM's default VIM.
+type DriverFactory interface {
+	Driver(ctx context.Context, conn *vim.Connection) (vim.Driver, error)
+}
+
+// DriverFactoryFunc adapts a function to DriverFactory.
+type DriverFactoryFunc func(ctx context.Context, conn *vim.Connection) (vim.Driver, error)
+
+// Driver calls f.
+func (f DriverFactoryFunc) Driver(ctx context.Context, conn *vim.Connection) (vim.Driver, error) {
+	return f(ctx, conn)
+}
+
+// Options configure the engine; Granter, Packages and Drivers are required.
+type Options struct {
+	Granter  Granter
+	Packages PackageSource
+	Drivers  DriverFactory
+	// Logger receives one line per state change; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Service is the lifecycle engine.
+type Service struct {
+	db        *store.DB
+	jobs      *jobs.Runner
+	instances *store.Collection[VNFInstance]
+	ops       *store.Collection[OpOcc]
+	opts      Options
+	log       *slog.Logger
+}
+
+// InstanceSchema and OpOccSchema describe the attributes filters may name.
+var (
+	InstanceSchema = query.SchemaOf(VNFInstance{}).Column("id", "id", query.KindString)
+	OpOccSchema    = query.SchemaOf(OpOcc{}).Column("id", "id", query.KindString)
+)
+
+// NewService returns the engine over db and registers its worker with
+// runner (before runner starts).
+func NewService(db *store.DB, runner *jobs.Runner, opts Options) (*Service, error) {
+	s := &Service{db: db, jobs: runner, opts: opts, log: opts.Logger,
+		instances: store.NewCollection[VNFInstance](db, TableInstances, InstanceSchema),
+		ops:       store.NewCollection[OpOcc](db, TableOpOccs, OpOccSchema)}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if err := jobs.AddWorker(runner, &opWorker{s: s}); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Instances lists and reads VNF instances.
+func (s *Service) Instances() *store.Collection[VNFInstance] { return s.instances }
+
+// OpOccs lists and reads operation occurrences.
+func (s *Service) OpOccs() *store.Collection[OpOcc] { return s.ops }

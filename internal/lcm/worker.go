@@ -1,0 +1,212 @@
+package lcm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/cadenza-mano/cadenza/internal/jobs"
+	"github.com/cadenza-mano/cadenza/internal/store"
+	"github.com/cadenza-mano/cadenza/internal/vim"
+)
+
+// OpArgs is the job that carries an operation occurrence forward.
+type OpArgs struct {
+	OpOccID string `json:"op_occ_id"`
+}
+
+// Kind names the job kind in the queue.
+func (OpArgs) Kind() string { return "lcm.op_occ" }
+
+type opWorker struct {
+	river.WorkerDefaults[OpArgs]
+	s *Service
+}
+
+// Work runs the operation and completes the job with its final state.
+func (w *opWorker) Work(ctx context.Context, job *river.Job[OpArgs]) error {
+	return w.s.run(ctx, job.Args.OpOccID, func(ctx context.Context) error {
+		return jobs.CompleteTx(ctx, job)
+	})
+}
+
+// outcome is what a successful step changes in the instance.
+type outcome struct {
+	apply   func(inst *VNFInstance)
+	changes *ResourceChanges
+}
+
+// run carries operation id forward from whatever state it is in. complete
+// runs in the transaction of the final state change. It returns an error
+// only when the work must be tried again (the process is stopping, the
+// database failed); everything else ends in a state of the operation.
+func (s *Service) run(ctx context.Context, id string, complete func(context.Context) error) error {
+	it, err := s.ops.Get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return s.db.Tx(ctx, complete)
+	}
+	if err != nil {
+		return err
+	}
+	op := it.Doc
+	if op.State == Starting {
+		if op.IsCancelPending {
+			return s.end(ctx, op, RolledBack, outcome{}, complete)
+		}
+		if op, err = s.grant(ctx, op); err != nil {
+			return s.failed(ctx, op, err, complete)
+		}
+	}
+	if op.State != Processing && op.State != RollingBack {
+		return s.db.Tx(ctx, complete)
+	}
+	if op.IsCancelPending {
+		return s.failed(ctx, op, ErrCancelled, complete)
+	}
+	out, err := s.step(ctx, &op)
+	if err != nil {
+		return s.failed(ctx, op, err, complete)
+	}
+	final := Completed
+	if op.State == RollingBack {
+		final = RolledBack
+	}
+	return s.end(ctx, op, final, out, complete)
+}
+
+// step runs the operation's (or its rollback's) reconciling step.
+func (s *Service) step(ctx context.Context, op *OpOcc) (outcome, error) {
+	it, err := s.instances.Get(ctx, op.VNFInstanceID)
+	if err != nil {
+		return outcome{}, err
+	}
+	inst := &it.Doc
+	if op.State == RollingBack {
+		return s.rollback(ctx, op, inst)
+	}
+	switch op.Operation {
+	case OpInstantiate:
+		return s.instantiate(ctx, op, inst)
+	case OpScale, OpScaleToLevel:
+		return s.scale(ctx, op, inst)
+	case OpChangeFlavour:
+		return s.changeFlavour(ctx, op, inst)
+	case OpHeal:
+		return s.heal(ctx, op, inst)
+	case OpOperate:
+		return s.operate(ctx, op, inst)
+	case OpTerminate:
+		return s.terminate(ctx, op, inst)
+	case OpChangeExtConn:
+		return s.changeExtConn(ctx, op, inst)
+	case OpChangeVNFPkg:
+		return s.changeVNFPkg(ctx, op, inst)
+	}
+	return outcome{}, fmt.Errorf("operation %s has no worker: %w", op.Operation, ErrInvalid)
+}
+
+// grant asks for the operation's resources and moves it to PROCESSING.
+func (s *Service) grant(ctx context.Context, op OpOcc) (OpOcc, error) {
+	inst, err := s.instances.Get(ctx, op.VNFInstanceID)
+	if err != nil {
+		return op, err
+	}
+	g, err := s.opts.Granter.Grant(ctx, GrantRequest{VNFInstanceID: op.VNFInstanceID,
+		VNFDID: inst.Doc.VNFDID, OpOccID: op.ID, Operation: op.Operation})
+	if err != nil {
+		return op, fmt.Errorf("grant: %w", err)
+	}
+	it, err := s.ops.Update(ctx, op.ID, 0, func(o *OpOcc) error {
+		if o.State != Starting {
+			return fmt.Errorf("op occ %s left STARTING: %w", op.ID, ErrState)
+		}
+		o.State, o.StateEnteredTime, o.GrantID = Processing, time.Now().UTC(), g.ID
+		return nil
+	})
+	return it.Doc, err
+}
+
+// end records the final state, applies the outcome to the instance,
+// releases it and completes the job, in one transaction.
+func (s *Service) end(ctx context.Context, op OpOcc, state OpState, out outcome, complete func(context.Context) error) error {
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		_, err := s.ops.Update(ctx, op.ID, 0, func(o *OpOcc) error {
+			if o.State != op.State {
+				return fmt.Errorf("op occ %s changed from %s to %s meanwhile: %w", op.ID, op.State, o.State, ErrState)
+			}
+			o.State, o.StateEnteredTime, o.IsCancelPending = state, time.Now().UTC(), false
+			o.Handle, o.ResourceChanges = op.Handle, out.changes
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if err := s.release(ctx, op, out.apply); err != nil {
+			return err
+		}
+		return complete(ctx)
+	})
+	if err == nil {
+		s.log.Info("lcm operation ended", "opOcc", op.ID, "operation", op.Operation, "state", state)
+	}
+	return err
+}
+
+// release applies apply to the instance and frees it of op.
+func (s *Service) release(ctx context.Context, op OpOcc, apply func(*VNFInstance)) error {
+	_, err := s.instances.Update(ctx, op.VNFInstanceID, 0, func(inst *VNFInstance) error {
+		if inst.ActiveOpOccID == op.ID {
+			inst.ActiveOpOccID = ""
+		}
+		if apply != nil {
+			apply(inst)
+		}
+		return nil
+	})
+	return err
+}
+
+// failed ends a step that did not converge: FAILED_TEMP with the error,
+// the instance kept busy for retry, rollback or fail. When the process is
+// stopping the job is left to run again instead.
+func (s *Service) failed(ctx context.Context, op OpOcc, cause error, complete func(context.Context) error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("op occ %s: %w", op.ID, cause)
+	}
+	err := s.db.Tx(ctx, func(ctx context.Context) error {
+		_, err := s.ops.Update(ctx, op.ID, 0, func(o *OpOcc) error {
+			if o.State.Final() || o.State == FailedTemp {
+				return fmt.Errorf("op occ %s is %s: %w", op.ID, o.State, ErrState)
+			}
+			o.State, o.StateEnteredTime, o.IsCancelPending = FailedTemp, time.Now().UTC(), false
+			o.Handle, o.Error = op.Handle, problemOf(cause)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return complete(ctx)
+	})
+	if err == nil {
+		s.log.Warn("lcm operation failed temporarily", "opOcc", op.ID, "operation", op.Operation, "err", cause)
+	}
+	return err
+}
+
+// problemOf describes an operation's error for its error attribute.
+func problemOf(err error) *Problem {
+	p := &Problem{Status: http.StatusInternalServerError, Title: "VIM operation failed", Detail: err.Error()}
+	switch {
+	case errors.Is(err, ErrCancelled):
+		p.Status, p.Title = http.StatusConflict, "Operation cancelled"
+	case errors.Is(err, ErrInvalid), errors.Is(err, ErrPackage), errors.Is(err, vim.ErrPermanent):
+		p.Status, p.Title = http.StatusUnprocessableEntity, "Operation cannot be carried out"
+	case errors.Is(err, vim.ErrTransient), errors.Is(err, vim.ErrTimeout), errors.Is(err, vim.ErrConflict):
+		p.Status, p.Title = http.StatusServiceUnavailable, "VIM unavailable"
+	}
+	return p
+}
