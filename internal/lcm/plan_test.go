@@ -1,0 +1,68 @@
+package lcm
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/cadenza-mano/cadenza/internal/vim"
+)
+
+func TestPlan(t *testing.T) {
+	t.Parallel()
+	pkg, err := LoadPackageDir(t.Context(), manifestsCNF, manifestsEntry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl := pkg.VNFD.Flavour("default")
+	tests := []struct {
+		name      string
+		level     string
+		params    map[string]any
+		wantErr   error
+		replicas  int
+		manifests int
+	}{
+		{name: "default level from manifests", params: manifests, replicas: 1, manifests: 1},
+		{name: "level_2", level: "level_2", params: manifests, replicas: 3, manifests: 1},
+		{name: "namespace", params: map[string]any{ParamNamespace: "ns1"}, replicas: 1},
+		{name: "unknown level", level: "level_9", wantErr: ErrInvalid},
+		{name: "manifests not a list", params: map[string]any{ParamManifests: "x.yaml"}, wantErr: ErrInvalid},
+		{name: "manifest outside the package", params: map[string]any{ParamManifests: []any{"../x.yaml"}}, wantErr: ErrInvalid},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			levels, err := InitialLevels(fl, tt.level)
+			var spec *vim.Spec
+			if err == nil {
+				spec, err = Plan(PlanInput{VNFInstanceID: "i1", Flavour: fl, Levels: levels, Package: pkg.Content, AdditionalParams: tt.params})
+			}
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("err %v, want %v", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(spec.VDUs) != 1 || spec.VDUs[0].Replicas != tt.replicas || spec.VDUs[0].Name != "web" {
+				t.Fatalf("VDUs %+v, want web with %d replicas", spec.VDUs, tt.replicas)
+			}
+			if got := spec.VDUs[0].Containers; len(got) != 1 || got[0].Image != "registry.example.com/nginx:1.25" || got[0].Requests.MilliCPU != 100 {
+				t.Errorf("containers %+v", got)
+			}
+			if n := 0; spec.Artifacts != nil {
+				n = len(spec.Artifacts.Manifests)
+				if n != tt.manifests {
+					t.Errorf("%d manifests, want %d", n, tt.manifests)
+				}
+			} else if tt.manifests > 0 {
+				t.Error("no artifacts")
+			}
+			if ns, _ := tt.params[ParamNamespace].(string); spec.Namespace != ns {
+				t.Errorf("namespace %q, want %q", spec.Namespace, ns)
+			}
+		})
+	}
+}
