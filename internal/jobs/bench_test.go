@@ -20,7 +20,6 @@ func BenchmarkInsertAndRun(b *testing.B) {
 	}{
 		{"sqlite", backends[0], jobs.Options{}},
 		{"postgres-listen", backends[1], jobs.Options{}},
-		{"postgres-listen-poll5s", backends[1], jobs.Options{PollInterval: 5 * time.Second}},
 		{"postgres-poll-100ms", backends[1], jobs.Options{PollOnly: true, PollInterval: 100 * time.Millisecond}},
 	}
 	for _, c := range cases {
