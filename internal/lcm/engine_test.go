@@ -44,8 +44,8 @@ func TestLifecycle(t *testing.T) {
 	b.wantVNFCs(t, id, 1, "web_aspect", 0)
 
 	b.ends(t, Completed)(b.svc.Terminate(ctx, id, TerminateRequest{Type: Forceful}, nil))
-	if inst := b.instance(t, id); inst.InstantiationState != NotInstantiated || b.drv.exists(id) {
-		t.Fatalf("after terminate: %s, on vim %v", inst.InstantiationState, b.drv.exists(id))
+	if inst := b.instance(t, id); inst.InstantiationState != NotInstantiated || b.drv.Exists(id) {
+		t.Fatalf("after terminate: %s, on vim %v", inst.InstantiationState, b.drv.Exists(id))
 	}
 	if err := b.svc.Delete(ctx, id); err != nil {
 		t.Fatal(err)
@@ -105,7 +105,7 @@ func TestFaultRetry(t *testing.T) {
 	t.Parallel()
 	b := setup(t, true)
 	id := b.create(t)
-	b.drv.failNext("Deploy", errVIM)
+	b.drv.FailNext("Deploy", errVIM)
 	op := b.ends(t, FailedTemp)(b.svc.Instantiate(t.Context(), id, InstantiateRequest{FlavourID: "default", AdditionalParams: manifests}, nil))
 	if op.Error == nil || op.Error.Status != 503 {
 		t.Fatalf("error %+v, want a 503 problem", op.Error)
@@ -125,13 +125,13 @@ func TestFaultRollback(t *testing.T) {
 	ctx := t.Context()
 	id := b.create(t)
 	// Deploy creates the resources, then observing them fails.
-	b.drv.failNext("Observe", errVIM)
+	b.drv.FailNext("Observe", errVIM)
 	op := b.ends(t, FailedTemp)(b.svc.Instantiate(ctx, id, InstantiateRequest{FlavourID: "default", AdditionalParams: manifests}, nil))
-	if !b.drv.exists(id) {
+	if !b.drv.Exists(id) {
 		t.Fatal("deploy left nothing on the vim; the rollback would prove nothing")
 	}
 	b.ends(t, RolledBack)(b.svc.Rollback(ctx, op.ID))
-	if b.drv.exists(id) {
+	if b.drv.Exists(id) {
 		t.Fatal("rollback left vim resources behind")
 	}
 	if inst := b.instance(t, id); inst.InstantiationState != NotInstantiated || inst.ActiveOpOccID != "" {
@@ -145,10 +145,10 @@ func TestScaleRollbackAndFail(t *testing.T) {
 	ctx := t.Context()
 	id := b.create(t)
 	b.ends(t, Completed)(b.svc.Instantiate(ctx, id, InstantiateRequest{FlavourID: "default", AdditionalParams: manifests}, nil))
-	b.drv.failNext("Observe", nil)    // the look before scaling succeeds,
-	b.drv.failNext("Observe", errVIM) // the one after the scale took effect fails
+	b.drv.FailNext("Observe", nil)    // the look before scaling succeeds,
+	b.drv.FailNext("Observe", errVIM) // the one after the scale took effect fails
 	op := b.ends(t, FailedTemp)(b.svc.Scale(ctx, id, ScaleRequest{Type: ScaleOut, AspectID: "web_aspect", NumberOfSteps: 3}, nil))
-	if n := b.drv.pods(id); n != 4 {
+	if n := b.drv.Pods(id); n != 4 {
 		t.Fatalf("%d pods on the vim after the failed scale, want 4", n)
 	}
 	if _, err := b.svc.Fail(ctx, "nope"); err == nil {
@@ -157,7 +157,7 @@ func TestScaleRollbackAndFail(t *testing.T) {
 	b.ends(t, RolledBack)(b.svc.Rollback(ctx, op.ID))
 	b.wantVNFCs(t, id, 1, "web_aspect", 0)
 
-	b.drv.failNext("Heal", errVIM)
+	b.drv.FailNext("Heal", errVIM)
 	op = b.ends(t, FailedTemp)(b.svc.Heal(ctx, id, HealRequest{}, nil))
 	if _, err := b.svc.Rollback(ctx, op.ID); !isErr(err, ErrState) {
 		t.Fatalf("rollback of heal: %v, want ErrState", err)
@@ -186,7 +186,7 @@ func TestRunTwiceIsHarmless(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := b.drv.count("Deploy"); n != 1 {
+	if n := b.drv.Count("Deploy"); n != 1 {
 		t.Errorf("Deploy called %d times, want once", n)
 	}
 	if op := b.wait(t, it.ID); op.State != Completed {
@@ -212,7 +212,7 @@ func TestCancel(t *testing.T) {
 	if op := b.wait(t, it.ID); op.State != RolledBack {
 		t.Fatalf("cancelled STARTING op is %s, want ROLLED_BACK", op.State)
 	}
-	if b.drv.count("Deploy") != 0 || b.instance(t, id).ActiveOpOccID != "" {
+	if b.drv.Count("Deploy") != 0 || b.instance(t, id).ActiveOpOccID != "" {
 		t.Fatal("cancelled operation touched the vim or kept the instance")
 	}
 	if _, err := b.svc.Cancel(ctx, it.ID, "GRACEFUL"); !isErr(err, ErrState) {

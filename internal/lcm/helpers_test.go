@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cadenza-mano/cadenza/internal/jobs"
+	"github.com/cadenza-mano/cadenza/internal/lcm/lcmtest"
 	"github.com/cadenza-mano/cadenza/internal/store"
 	"github.com/cadenza-mano/cadenza/internal/vim"
 )
@@ -50,7 +51,7 @@ func (d *dirSource) Package(_ context.Context, vnfdID string) (*Package, error) 
 
 type testBundle struct {
 	svc    *Service
-	drv    *fakeDriver
+	drv    *lcmtest.Driver
 	runner *jobs.Runner
 	pkgs   *dirSource
 }
@@ -68,7 +69,7 @@ func setup(t testing.TB, work bool) *testBundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &testBundle{drv: newFakeDriver(), runner: runner, pkgs: &dirSource{pkgs: map[string]*Package{}}}
+	b := &testBundle{drv: lcmtest.NewDriver(), runner: runner, pkgs: &dirSource{pkgs: map[string]*Package{}}}
 	b.pkgs.add(t, manifestsCNF, manifestsEntry)
 	b.svc, err = NewService(db, runner, Options{Granter: LocalGranter{}, Packages: b.pkgs,
 		Drivers: DriverFactoryFunc(func(context.Context, *vim.Connection) (vim.Driver, error) { return b.drv, nil })})

@@ -1,4 +1,8 @@
-package lcm
+// Package lcmtest holds test doubles of the lifecycle engine's
+// dependencies: an in-memory VIM driver that records its calls and fails
+// on demand, for unit tests of the engine and the API over it, and for
+// measuring the engine's own overhead.
+package lcmtest
 
 import (
 	"context"
@@ -10,36 +14,37 @@ import (
 	"github.com/cadenza-mano/cadenza/internal/vim"
 )
 
-// fakeDriver is an in-memory VIM that records every call. fail makes the
-// next calls of a method fail with the given error.
-type fakeDriver struct {
+// Driver is an in-memory VIM that records every call; FailNext makes
+// the next call of a method fail. It is safe for concurrent use.
+type Driver struct {
 	mu     sync.Mutex
 	calls  []string
 	fail   map[string][]error
-	vnfs   map[string]*fakeVNF // by Handle.VNFInstanceID
+	vnfs   map[string]*vnf // by Handle.VNFInstanceID
 	serial int
 }
 
-type fakeVNF struct {
+type vnf struct {
 	desired map[string]int
 	stopped bool
 	pods    map[string][]string // VDU -> pod names
 }
 
-var _ vim.Driver = (*fakeDriver)(nil)
+var _ vim.Driver = (*Driver)(nil)
 
-func newFakeDriver() *fakeDriver {
-	return &fakeDriver{fail: map[string][]error{}, vnfs: map[string]*fakeVNF{}}
+// NewDriver returns an empty VIM.
+func NewDriver() *Driver {
+	return &Driver{fail: map[string][]error{}, vnfs: map[string]*vnf{}}
 }
 
-// failNext makes the next call of method return err.
-func (d *fakeDriver) failNext(method string, err error) {
+// FailNext makes the next call of method return err.
+func (d *Driver) FailNext(method string, err error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.fail[method] = append(d.fail[method], err)
 }
 
-func (d *fakeDriver) record(method string) error {
+func (d *Driver) record(method string) error {
 	d.calls = append(d.calls, method)
 	if errs := d.fail[method]; len(errs) > 0 {
 		d.fail[method] = errs[1:]
@@ -48,8 +53,8 @@ func (d *fakeDriver) record(method string) error {
 	return nil
 }
 
-// count is how often method was called.
-func (d *fakeDriver) count(method string) int {
+// Count is how often method was called.
+func (d *Driver) Count(method string) int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	n := 0
@@ -61,8 +66,8 @@ func (d *fakeDriver) count(method string) int {
 	return n
 }
 
-// pods counts the instance's VNFC instances on the VIM.
-func (d *fakeDriver) pods(id string) int {
+// Pods counts the instance's VNFC instances on the VIM.
+func (d *Driver) Pods(id string) int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	n := 0
@@ -74,23 +79,26 @@ func (d *fakeDriver) pods(id string) int {
 	return n
 }
 
-// exists reports whether the VIM has resources of the instance.
-func (d *fakeDriver) exists(id string) bool {
+// Exists reports whether the VIM has resources of the instance.
+func (d *Driver) Exists(id string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	_, ok := d.vnfs[id]
 	return ok
 }
 
-func (d *fakeDriver) Capabilities() vim.Capabilities {
+// Capabilities: containers and manifests.
+func (d *Driver) Capabilities() vim.Capabilities {
 	return vim.Capabilities{Containers: true, Manifests: true}
 }
 
-func (d *fakeDriver) NewHandle(spec *vim.Spec) (vim.Handle, error) {
+// NewHandle names the VNF after its instance.
+func (d *Driver) NewHandle(spec *vim.Spec) (vim.Handle, error) {
 	return vim.NewDriverHandle("fake", 1, spec.VNFInstanceID, map[string]string{"ns": "vnf-" + spec.VNFInstanceID})
 }
 
-func (d *fakeDriver) Deploy(_ context.Context, h vim.Handle, spec *vim.Spec) error {
+// Deploy sets every VDU to its count.
+func (d *Driver) Deploy(_ context.Context, h vim.Handle, spec *vim.Spec) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.record("Deploy"); err != nil {
@@ -98,7 +106,7 @@ func (d *fakeDriver) Deploy(_ context.Context, h vim.Handle, spec *vim.Spec) err
 	}
 	v := d.vnfs[h.VNFInstanceID]
 	if v == nil {
-		v = &fakeVNF{desired: map[string]int{}, pods: map[string][]string{}}
+		v = &vnf{desired: map[string]int{}, pods: map[string][]string{}}
 		d.vnfs[h.VNFInstanceID] = v
 	}
 	for _, vdu := range spec.VDUs {
@@ -109,7 +117,7 @@ func (d *fakeDriver) Deploy(_ context.Context, h vim.Handle, spec *vim.Spec) err
 }
 
 // converge makes the pods of vdu match the desired count (zero when stopped).
-func (d *fakeDriver) converge(v *fakeVNF, vdu string) {
+func (d *Driver) converge(v *vnf, vdu string) {
 	want := v.desired[vdu]
 	if v.stopped {
 		want = 0
@@ -121,7 +129,8 @@ func (d *fakeDriver) converge(v *fakeVNF, vdu string) {
 	v.pods[vdu] = v.pods[vdu][:want]
 }
 
-func (d *fakeDriver) Scale(_ context.Context, h vim.Handle, vduID string, n int) error {
+// Scale sets one VDU's count.
+func (d *Driver) Scale(_ context.Context, h vim.Handle, vduID string, n int) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.record("Scale"); err != nil {
@@ -136,7 +145,8 @@ func (d *fakeDriver) Scale(_ context.Context, h vim.Handle, vduID string, n int)
 	return nil
 }
 
-func (d *fakeDriver) Heal(_ context.Context, h vim.Handle, ids []string) error {
+// Heal renames the named pods, as replacing them would.
+func (d *Driver) Heal(_ context.Context, h vim.Handle, ids []string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.record("Heal"); err != nil {
@@ -157,7 +167,8 @@ func (d *fakeDriver) Heal(_ context.Context, h vim.Handle, ids []string) error {
 	return nil
 }
 
-func (d *fakeDriver) Operate(_ context.Context, h vim.Handle, st vim.OperationalState) error {
+// Operate stops or starts every VDU.
+func (d *Driver) Operate(_ context.Context, h vim.Handle, st vim.OperationalState) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.record("Operate"); err != nil {
@@ -174,7 +185,8 @@ func (d *fakeDriver) Operate(_ context.Context, h vim.Handle, st vim.Operational
 	return nil
 }
 
-func (d *fakeDriver) Delete(_ context.Context, h vim.Handle) error {
+// Delete forgets the VNF.
+func (d *Driver) Delete(_ context.Context, h vim.Handle) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.record("Delete"); err != nil {
@@ -184,7 +196,8 @@ func (d *fakeDriver) Delete(_ context.Context, h vim.Handle) error {
 	return nil
 }
 
-func (d *fakeDriver) Observe(_ context.Context, h vim.Handle) (*vim.State, error) {
+// Observe reports the VNF's pods.
+func (d *Driver) Observe(_ context.Context, h vim.Handle) (*vim.State, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.record("Observe"); err != nil {
