@@ -24,6 +24,10 @@ import (
 // the first one.
 const envCrashChild = "CADENZA_JOBS_CRASH_CHILD_DSN"
 
+// envCrashChildLeads makes the child take part in leader election, so that
+// the process killed is the one that runs maintenance.
+const envCrashChildLeads = "CADENZA_JOBS_CRASH_CHILD_LEADS"
+
 // blockedLine is what the child prints once it is inside the job.
 const blockedLine = "blocked in job"
 
@@ -34,10 +38,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// runCrashChild works jobs until it is killed. It stays out of leader
-// election: a killed leader keeps its lease for River's leadership TTL
-// (about 15 s), which would only slow the test, whose subject is the
-// rescue of the job, not the handover of maintenance.
+// runCrashChild works jobs until it is killed. Unless envCrashChildLeads
+// is set it stays out of leader election: a killed leader keeps its lease
+// for River's leadership TTL (about 15 s), which would only slow the test,
+// whose subject is the rescue of the job; the e2e suite kills a leader.
 func runCrashChild(dsn string) int {
 	ctx := context.Background()
 	db, err := store.Open(ctx, dsn, "")
@@ -46,7 +50,7 @@ func runCrashChild(dsn string) int {
 		return 2
 	}
 	r, err := jobs.New(ctx, db, jobs.Options{
-		NoMaintenance: true,
+		NoMaintenance: os.Getenv(envCrashChildLeads) == "",
 		Logger:        slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
 	if err == nil {
@@ -74,6 +78,13 @@ func (*blockingWorker) Work(ctx context.Context, _ *river.Job[effectArgs]) error
 }
 
 func TestCrashedJobRunsAgainToCompletion(t *testing.T) {
+	testCrashedJob(t, false)
+}
+
+// testCrashedJob kills a runner with SIGKILL inside a job and checks that a
+// new runner on the same database completes the job once. With childLeads
+// the killed runner was the maintenance leader.
+func testCrashedJob(t *testing.T, childLeads bool) {
 	t.Parallel()
 	for _, be := range backends {
 		t.Run(be.name, func(t *testing.T) {
@@ -89,14 +100,16 @@ func TestCrashedJobRunsAgainToCompletion(t *testing.T) {
 				t.Fatalf("insert: %v", err)
 			}
 
-			killChildInJob(t, dsn)
+			killChildInJob(t, dsn, childLeads)
 			running := waitState(t, r, job.ID, rivertype.JobStateRunning, time.Second)
 			// The rescuer looks at once when the runner starts and then
 			// only every 30 s, so start when the job is already overdue.
 			time.Sleep(time.Until(running.AttemptedAt.Add(rescueAfter + 100*time.Millisecond)))
 			start(t, r)
 
-			row := waitState(t, r, job.ID, rivertype.JobStateCompleted, 60*time.Second)
+			// A killed leader's lease must run out before the new runner
+			// leads and rescues.
+			row := waitState(t, r, job.ID, rivertype.JobStateCompleted, 2*time.Minute)
 			if row.Attempt != 2 {
 				t.Errorf("job completed at attempt %d, want 2 (1 killed, 1 rescued)", row.Attempt)
 			}
@@ -112,10 +125,13 @@ func TestCrashedJobRunsAgainToCompletion(t *testing.T) {
 
 // killChildInJob runs the test binary as a runner on dsn, waits until it
 // is inside the job, and kills it with SIGKILL.
-func killChildInJob(t *testing.T, dsn string) {
+func killChildInJob(t *testing.T, dsn string, leads bool) {
 	t.Helper()
 	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), envCrashChild+"="+dsn)
+	if leads {
+		cmd.Env = append(cmd.Env, envCrashChildLeads+"=1")
+	}
 	cmd.Stderr = t.Output()
 	out, err := cmd.StdoutPipe()
 	if err != nil {
