@@ -307,3 +307,26 @@ func TestPublishRolledBack(t *testing.T) {
 		})
 	}
 }
+
+// TestUnsubscribedDropsPending checks that a notification published to a
+// subscription deleted before delivery is dropped, not retried.
+func TestUnsubscribedDropsPending(t *testing.T) {
+	t.Parallel()
+	for _, be := range backends {
+		t.Run(be.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, be.dsn(t), notify.Options{})
+			rc := newReceiver(t, nil)
+			sub := subscribe(t, b.svc, notify.Subscription{CallbackURI: rc.URL})
+			b.publish(t, "TestNotification")
+			if err := b.svc.Delete(t.Context(), testAPI, sub.ID); err != nil {
+				t.Fatalf("delete: %v", err)
+			}
+			b.start(t)
+			waitNoPendingJobs(t, b)
+			if n := rc.count(); n != 0 {
+				t.Errorf("received %d notifications, want 0", n)
+			}
+		})
+	}
+}
