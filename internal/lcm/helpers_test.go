@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -65,13 +66,13 @@ func setup(t testing.TB, work bool) *testBundle {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	runner, err := jobs.New(t.Context(), db, jobs.Options{PollInterval: 20 * time.Millisecond})
+	runner, err := jobs.New(t.Context(), db, jobs.Options{PollInterval: 20 * time.Millisecond, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
 	b := &testBundle{drv: lcmtest.NewDriver(), runner: runner, pkgs: &dirSource{pkgs: map[string]*Package{}}}
 	b.pkgs.add(t, manifestsCNF, manifestsEntry)
-	b.svc, err = NewService(db, runner, Options{Granter: LocalGranter{}, Packages: b.pkgs,
+	b.svc, err = NewService(db, runner, Options{Granter: LocalGranter{Logger: quiet}, Packages: b.pkgs, Logger: quiet,
 		Drivers: DriverFactoryFunc(func(context.Context, *vim.Connection) (vim.Driver, error) { return b.drv, nil })})
 	if err != nil {
 		t.Fatal(err)
@@ -142,6 +143,9 @@ func (b *testBundle) instance(t testing.TB, id string) VNFInstance {
 	}
 	return it.Doc
 }
+
+// quiet keeps the engine's and River's logs out of test output.
+var quiet = slog.New(slog.DiscardHandler)
 
 var errVIM = vim.Errorf(vim.ErrTransient, "deploy", "vim unreachable")
 
