@@ -127,7 +127,7 @@ do_build() {
 	command -v go >/dev/null || die "go not found on PATH"
 	mkdir -p "$CACHE"
 	exec 8>"$CACHE/.build.lock"
-	flock 8 # another build of the same cache may be running: wait for it
+	flock -w 5400 8 || die "another build holds $CACHE/.build.lock" # wait for a running build
 	binaries_present && { log "binaries built by another process in $BIN"; return 0; }
 	local work t0 minor ver ldflags
 	work=$(mktemp -d /tmp/cadenza-k8s-build.XXXXXX)
@@ -221,7 +221,8 @@ all_alive() {
 start() { # name cmd...: run in the background, log and pid under the instance dir
 	local name=$1
 	shift
-	setsid "$@" >"$D/logs/$name.log" 2>&1 </dev/null &
+	# the lock descriptors stay with this script: a daemon holding them would hold the locks
+	setsid "$@" >"$D/logs/$name.log" 2>&1 </dev/null 7>&- 8>&- 9>&- &
 	echo $! >"$D/pids/$name.pid"
 }
 
@@ -346,14 +347,27 @@ add_nodes() {
 	for ((i = n; i < n + count; i++)); do wait_for kwok 60 node_ready "kwok-$zone-$i"; done
 }
 
+# do_up MODE: start the instance afresh. MODE "ensure" keeps an instance that is ready; "up"
+# refuses it. A per-instance lock serialises concurrent callers; the state lock covers only
+# picking a port slot until the ports are bound.
 do_up() {
+	local mode=$1 slot t0 spec zone count
 	binaries_present || do_build
 	mkdir -p "$STATE"
+	exec 7>"$STATE/.$INSTANCE.lock"
+	flock -w 300 7 || die "another process holds $STATE/.$INSTANCE.lock"
+	if all_alive && [ -f "$D/ready" ]; then
+		load_slot
+		if api GET /readyz >/dev/null 2>&1; then
+			[ "$mode" = ensure ] || die "already running; run 'down' first (or 'ensure')"
+			log "already running"
+			echo "$D/kubeconfig"
+			return
+		fi
+	fi
+	stop_all
 	exec 9>"$STATE/.lock"
-	flock 9
-	all_alive 2>/dev/null && die "already running; run 'down' first (or 'ensure')"
-	stop_all 2>/dev/null || true
-	local slot t0 spec zone count
+	flock -w 300 9 || die "another process holds $STATE/.lock"
 	slot=$(pick_slot)
 	rm -rf "$D"
 	mkdir -p "$D/logs" "$D/pids"
@@ -378,20 +392,10 @@ do_up() {
 	# kcm works once its serviceaccount controller made the default SA, which pods need
 	wait_for kube-controller-manager 60 api GET /api/v1/namespaces/default/serviceaccounts/default
 	alive kube-scheduler || { tail -30 "$D/logs/kube-scheduler.log" >&2; die "kube-scheduler exited"; }
+	touch "$D/ready"
+	flock -u 7
 	log "usable after $(($(now_ms) - t0)) ms (zones $ZONES, region $REGION)"
 	echo "$D/kubeconfig"
-}
-
-do_ensure() {
-	if all_alive && [ -f "$D/slot" ]; then
-		load_slot
-		if api GET /readyz >/dev/null 2>&1; then
-			log "already running"
-			echo "$D/kubeconfig"
-			return
-		fi
-	fi
-	do_up
 }
 
 # --- down / status ----------------------------------------------------------------------------
@@ -495,11 +499,8 @@ main() {
 
 	case "${1:-}" in
 	build) do_build ;;
-	up) do_up ;;
-	ensure)
-		do_build
-		do_ensure
-		;;
+	up) do_up up ;;
+	ensure) do_up ensure ;;
 	down) do_down ;;
 	down-all) do_down_all ;;
 	status) do_status ;;
@@ -521,6 +522,8 @@ main() {
 		[ $# -ge 3 ] || usage
 		all_alive || die "not running"
 		load_slot
+		exec 7>"$STATE/.$INSTANCE.lock"
+		flock -w 300 7 || die "another process holds $STATE/.$INSTANCE.lock"
 		add_nodes "$2" "$3" "${4:-$REGION}"
 		;;
 	*) usage ;;
