@@ -20,7 +20,7 @@ export CADENZA_REQUIRE_ORACLE ?= 1
 export CADENZA_REQUIRE_ETSI ?= 1
 export CADENZA_POSTGRES_DSN ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 
-.PHONY: all build run test test-go test-conformance test-clients bench lint k8s-testenv clean
+.PHONY: all build run test test-go test-e2e test-conformance test-clients bench lint k8s-testenv clean
 
 all: build
 
@@ -35,11 +35,16 @@ run: build
 k8s-testenv:
 	hack/k8s-testenv.sh ensure >/dev/null
 
-test: lint k8s-testenv test-go test-conformance test-clients
+test: lint k8s-testenv test-go test-e2e test-conformance test-clients
 
 test-go:
 	CADENZA_KUBECONFIG=$$(hack/k8s-testenv.sh kubeconfig) \
 		$(GO) test -race -count=1 -timeout 30m $(PKGS)
+
+# Suites kept behind the e2e tag because they kill processes on purpose
+# (kill -9 of a job runner, of the maintenance leader).
+test-e2e:
+	$(GO) test -tags e2e -count=1 -timeout 10m -run 'Crash' ./internal/jobs/...
 
 # The conformance runner against NFVO and VNFM started on SQLite, then on
 # PostgreSQL.

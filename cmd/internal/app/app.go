@@ -125,7 +125,7 @@ func (a *App) setup(ctx context.Context, spec Spec, addr string) error {
 	if err := a.setupHTTP(spec, addr); err != nil {
 		return err
 	}
-	runner, err := jobs.New(ctx, a.DB, jobs.Options{Logger: a.Log})
+	runner, err := jobs.New(ctx, a.DB, jobs.Options{Logger: a.jobLogger()})
 	if err != nil {
 		return err
 	}
@@ -154,4 +154,19 @@ func ScopesOf(apis ...sol013.API) []string {
 		}
 	}
 	return out
+}
+
+// jobLogger is the job queue's logger: River reports every failed attempt
+// at info, which the workers already log once with their context, so below
+// debug only its warnings pass.
+func (a *App) jobLogger() *slog.Logger {
+	level := "warn"
+	if a.Opts.LogLevel == "debug" {
+		level = "debug"
+	}
+	l, err := telemetry.NewLogger(os.Stderr, a.Opts.LogFormat, level)
+	if err != nil {
+		return a.Log
+	}
+	return l.With("component", "jobs")
 }
