@@ -4,19 +4,75 @@ package main
 
 import (
 	"context"
+	"os"
 
 	"github.com/cadenza-mano/cadenza/cmd/internal/app"
+	"github.com/cadenza-mano/cadenza/internal/catalog"
+	"github.com/cadenza-mano/cadenza/internal/lcm"
+	"github.com/cadenza-mano/cadenza/internal/notify"
 	"github.com/cadenza-mano/cadenza/sol/vnflcm"
+	"github.com/cadenza-mano/cadenza/sol/vnfpkgm"
 )
 
 func main() {
+	var f flags
 	app.Main(app.Spec{
 		Name:          "vnfm",
 		Short:         "Cadenza generic VNFM: SOL 003 VNF lifecycle management",
 		DefaultListen: "127.0.0.1:9890",
-		// The scopes of the lifecycle API, which the VNFM's clients are
-		// granted ahead of its resources (issue 5).
-		Scopes: app.ScopesOf(vnflcm.API),
-		Mount:  func(context.Context, *app.App) error { return nil },
+		// The lifecycle API, and package management for a standalone VNFM's
+		// own catalogue.
+		Scopes: app.ScopesOf(vnflcm.API, vnfpkgm.API),
+		Flags:  f.add,
+		Mount:  func(ctx context.Context, a *app.App) error { return mount(ctx, a, &f) },
 	})
+}
+
+// mount wires the engine: packages from the NFVO (--nfvo-url) or from a
+// catalogue of its own, grants given locally, Kubernetes drivers.
+func mount(_ context.Context, a *app.App, f *flags) error {
+	ns, err := notify.New(a.DB, a.Jobs, notify.Options{Logger: a.Log})
+	if err != nil {
+		return err
+	}
+	pkgs, err := packageSource(a, f, ns)
+	if err != nil {
+		return err
+	}
+	svc, err := lcm.NewService(a.DB, a.Jobs, lcm.Options{
+		Granter:  lcm.LocalGranter{Logger: a.Log},
+		Packages: pkgs,
+		Drivers:  &drivers{kubeconfig: f.kubeconfig, log: a.Log},
+		Logger:   a.Log,
+	})
+	if err != nil {
+		return err
+	}
+	vnflcm.Mount(a.Engine, a.Auth, svc)
+	return nil
+}
+
+// packageSource is the NFVO's SOL 003 package interface when --nfvo-url is
+// set; otherwise a catalogue of this process, served at /vnfpkgm/v1 so
+// packages can be onboarded to the standalone VNFM.
+func packageSource(a *app.App, f *flags, ns *notify.Service) (lcm.PackageSource, error) {
+	if f.nfvoURL != "" {
+		opts, err := f.nfvoClientOptions(a.Opts.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		a.Log.Info("VNF packages come from the NFVO", "nfvo", f.nfvoURL, "oauth", f.nfvoClient != "")
+		return vnfpkgm.NewClient(opts)
+	}
+	opts := f.catalogOptions(a.Opts.DataDir)
+	if err := os.MkdirAll(opts.Dir, 0o750); err != nil {
+		return nil, err
+	}
+	cat, err := catalog.NewService(a.DB, a.Jobs, opts)
+	if err != nil {
+		return nil, err
+	}
+	vnfpkgm.Mount(a.Engine, a.Auth, cat, ns)
+	a.Log.Info("standalone VNFM: VNF packages from the local catalogue", "dir", opts.Dir)
+	return lcm.NewCatalogSource(cat), nil
 }

@@ -1,6 +1,7 @@
 package lcm
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -42,7 +43,7 @@ func (s *Service) target(ctx context.Context, vnfdID, flavourID string, conns ma
 	id, conn := connectionOf(conns)
 	drv, err := s.opts.Drivers.Driver(ctx, conn)
 	if err != nil {
-		return nil, fmt.Errorf("driver for vim %s: %w", id, err)
+		return nil, fmt.Errorf("vim %s: %w", cmp.Or(id, "(default)"), err)
 	}
 	return &target{pkg: pkg, fl: fl, drv: drv, connID: id}, nil
 }

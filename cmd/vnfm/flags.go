@@ -1,0 +1,68 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/cadenza-mano/cadenza/internal/auth"
+	"github.com/cadenza-mano/cadenza/internal/catalog"
+	"github.com/cadenza-mano/cadenza/internal/catalog/csar"
+	"github.com/cadenza-mano/cadenza/sol/vnfpkgm"
+)
+
+// flags are the VNFM's own settings (also MANO_* environment variables).
+type flags struct {
+	nfvoURL      string
+	nfvoClient   string
+	nfvoTokenURL string
+	packageDir   string
+	kubeconfig   string
+}
+
+func (f *flags) add(fs *pflag.FlagSet) {
+	fs.StringVar(&f.nfvoURL, "nfvo-url", "", "NFVO API root to fetch VNF packages from over SOL 003; empty: standalone, with a local catalogue")
+	fs.StringVar(&f.nfvoClient, "nfvo-client", "", "OAuth 2.0 client credentials ID:SECRET for calling the NFVO")
+	fs.StringVar(&f.nfvoTokenURL, "nfvo-token-url", "", "NFVO token endpoint (default: --nfvo-url + "+auth.TokenPath+")")
+	fs.StringVar(&f.packageDir, "package-dir", "", "local catalogue, or the cache of packages fetched from the NFVO (default: packages/ under --data-dir)")
+	fs.StringVar(&f.kubeconfig, "vim-kubeconfig", "", "kubeconfig of the default Kubernetes VIM, for instances given no vimConnectionInfo")
+}
+
+// packageDirOr is the package directory, under dataDir by default.
+func (f *flags) packageDirOr(dataDir string) string {
+	if f.packageDir != "" {
+		return f.packageDir
+	}
+	return filepath.Join(dataDir, "packages")
+}
+
+// nfvoClientOptions are the settings of the SOL 003 package client.
+func (f *flags) nfvoClientOptions(dataDir string) (vnfpkgm.ClientOptions, error) {
+	opts := vnfpkgm.ClientOptions{BaseURL: f.nfvoURL, CacheDir: f.packageDirOr(dataDir),
+		HTTPClient: http.DefaultClient}
+	if f.nfvoClient == "" {
+		return opts, nil
+	}
+	id, secret, ok := strings.Cut(f.nfvoClient, ":")
+	if !ok || id == "" || secret == "" {
+		return opts, fmt.Errorf("--nfvo-client: want ID:SECRET")
+	}
+	tokenURL := f.nfvoTokenURL
+	if tokenURL == "" {
+		tokenURL = strings.TrimSuffix(f.nfvoURL, "/") + auth.TokenPath
+	}
+	ts, err := auth.NewTokenSource(auth.ClientCredentials{TokenURL: tokenURL, ClientID: id, ClientSecret: secret})
+	if err != nil {
+		return opts, fmt.Errorf("--nfvo-client: %w", err)
+	}
+	opts.HTTPClient = &http.Client{Transport: &auth.Transport{Source: ts}}
+	return opts, nil
+}
+
+// catalogOptions are the settings of the standalone VNFM's own catalogue.
+func (f *flags) catalogOptions(dataDir string) catalog.Options {
+	return catalog.Options{Dir: f.packageDirOr(dataDir), CSAR: csar.Options{}}
+}
