@@ -516,6 +516,8 @@ start_service() {
 	nova-conductor) start_bg nova-conductor nova-conductor --config-file /etc/nova/nova.conf ;;
 	nova-scheduler) start_bg nova-scheduler nova-scheduler --config-file /etc/nova/nova.conf ;;
 	nova-compute-*)
+		[ -f "/etc/nova/$1.conf" ] ||
+			printf '[DEFAULT]\nhost = cadenza-compute-%s\n' "${1#nova-compute-}" >"/etc/nova/$1.conf"
 		start_bg "$1" $PY -c 'import sys; from nova.cmd.compute import main; sys.exit(main())' \
 			--config-file /etc/nova/nova.conf --config-file "/etc/nova/$1.conf"
 		;;
@@ -686,8 +688,12 @@ stop_services() { # TERM each service's process tree, KILL what is left after 12
 }
 
 do_down() {
-	# shellcheck disable=SC2086
-	stop_services $SERVICES
+	local f names=""
+	for f in "$RUN"/*.pid; do
+		[ -f "$f" ] && names="$names $(basename "$f" .pid)"
+	done
+	# shellcheck disable=SC2086 # every service with a pid file, also computes of a larger run
+	stop_services $names
 	log "stopped (MariaDB and RabbitMQ left running)"
 }
 
@@ -698,7 +704,11 @@ do_status() {
 	for u in $APIS; do
 		if http_ok "$u"; then printf '%-36s up\n' "$u"; else printf '%-36s down\n' "$u"; rc=1; fi
 	done
-	for s in $SERVICES; do
+	local all=" $SERVICES " f
+	for f in "$RUN"/*.pid; do # also the computes of a run with more of them
+		[ -f "$f" ] && [[ $all != *" $(basename "$f" .pid) "* ]] && all="$all$(basename "$f" .pid) "
+	done
+	for s in $all; do
 		if alive "$s"; then
 			# shellcheck disable=SC2046
 			kb=$(ps -o rss= -p $(tree_pids "$(cat "$RUN/$s.pid")" | tr ' ' ',') | awk '{s += $1} END {print s + 0}')
