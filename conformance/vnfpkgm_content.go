@@ -151,7 +151,7 @@ func (p *vnfpkgm) contentChecks() []check.Check {
 		{Name: "GET vnfd of a four-file VNFD: zip of its files; text/plain: 406 (by id and by vnfdId)", Run: p.onBoth(p.vmPkg, p.checkVNFDZip)},
 		{Name: "GET vnfd of a one-file VNFD: text/plain, or zip; application/json: 406 (by id and by vnfdId)", Run: p.onBoth(p.cnfPkg, p.checkVNFDPlain)},
 		{Name: "GET manifest: 200 text/plain, the package's manifest (by id and by vnfdId)", Run: p.onBoth(p.vmPkg, p.checkManifest)},
-		{Name: "GET artifacts/{path}: the file; with Range: 206; unknown path: 404 (by id and by vnfdId)", Run: p.onBoth(p.vmPkg, p.checkArtifact)},
+		{Name: "GET artifacts/{path}: the file; with Range: 206; unknown or ../ path: 404 (by id and by vnfdId)", Run: p.onBoth(p.vmPkg, p.checkArtifact)},
 		{Name: "GET onboarded_vnf_packages/{vnfdId}: 200 VnfPkgInfo; unknown vnfdId: 404", Run: p.checkByVNFDID},
 	}
 }
@@ -447,18 +447,53 @@ func (p *vnfpkgm) checkArtifact(ctx context.Context, o onboarded, root string) e
 		}
 	}
 	errs = append(errs, err)
-	r, err = p.client().Do(ctx, check.Request{Method: http.MethodGet, Path: path, Header: http.Header{"Range": {"bytes=0-3"}}})
-	if err == nil {
-		if err = r.ExpectStatus(http.StatusPartialContent); err == nil && !bytes.Equal(r.Body, data[:4]) {
-			err = fmt.Errorf("%s: body %q, want the artifact's first 4 bytes", r, r.Body)
+	errs = append(errs, p.checkArtifactRange(ctx, path, data), p.checkNoArtifact(ctx, root))
+	return errors.Join(errs...)
+}
+
+func (p *vnfpkgm) checkArtifactRange(ctx context.Context, path string, data []byte) error {
+	r, err := p.client().Do(ctx, check.Request{Method: http.MethodGet, Path: path, Header: http.Header{"Range": {"bytes=0-3"}}})
+	if err != nil {
+		return err
+	}
+	if err := r.ExpectStatus(http.StatusPartialContent); err != nil {
+		return err
+	}
+	var errs []error
+	if !bytes.Equal(r.Body, data[:4]) {
+		errs = append(errs, fmt.Errorf("%s: body %q, want the artifact's first 4 bytes", r, r.Body))
+	}
+	if cr, want := r.Header.Get("Content-Range"), fmt.Sprintf("bytes 0-3/%d", len(data)); cr != want {
+		errs = append(errs, fmt.Errorf("%s: Content-Range %q, want %q", r, cr, want))
+	}
+	return errors.Join(errs...)
+}
+
+// traversals are artifact paths that name files outside the package.
+var traversals = []string{
+	"/artifacts/../../../../../../etc/passwd",
+	"/artifacts/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+	"/artifacts/Files/..%2f..%2f..%2f..%2fetc%2fpasswd",
+	"/artifacts//etc/passwd",
+}
+
+// checkNoArtifact asks for a file the package lacks and for files
+// outside it: 404 (or 400 for a path the server refuses to resolve).
+func (p *vnfpkgm) checkNoArtifact(ctx context.Context, root string) error {
+	var errs []error
+	for _, sub := range append([]string{"/artifacts/Files/no-such-artifact.bin"}, traversals...) {
+		r, err := p.client().Get(ctx, root+sub)
+		if err != nil {
+			errs = append(errs, err)
+			continue
 		}
+		status := http.StatusNotFound
+		if r.Status == http.StatusBadRequest {
+			status = http.StatusBadRequest
+		}
+		errs = append(errs, p.problem(r, status))
 	}
-	errs = append(errs, err)
-	r, err = p.client().Get(ctx, root+"/artifacts/Files/no-such-artifact.bin")
-	if err == nil {
-		err = p.problem(r, http.StatusNotFound)
-	}
-	return errors.Join(append(errs, err)...)
+	return errors.Join(errs...)
 }
 
 // checkByVNFDID reads the package SOL 003's way, by the vnfdId a VNFM

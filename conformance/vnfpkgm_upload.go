@@ -34,6 +34,8 @@ var hostileCases = []hostileCase{
 		opts: csartest.Options{Mutate: func(f map[string][]byte) { f["../escape.txt"] = []byte("outside") }}},
 	{name: "a file whose hash differs from the manifest's", src: manifestsSource, detail: "hash",
 		opts: csartest.Options{AfterManifest: func(f map[string][]byte) { f["Files/kubernetes/service.yaml"] = []byte("tampered") }}},
+	{name: "a zip entry with an absolute path", src: manifestsSource, detail: "path",
+		opts: csartest.Options{Mutate: func(f map[string][]byte) { f["/tmp/escape.txt"] = []byte("outside") }}},
 	{name: "bytes that are not a zip", raw: []byte("PK\x03\x04 this is not a zip at all"), detail: "zip"},
 }
 
@@ -44,6 +46,8 @@ func (p *vnfpkgm) uploadChecks() []check.Check {
 		{Name: "PUT package_content of an ONBOARDED package: 409 ProblemDetails, it stays ONBOARDED", Run: p.checkUploadTwice},
 		{Name: "PATCH operationalState of an ONBOARDED package: ENABLED 200, DELETE then 409, DISABLED 200", Run: p.checkEnable},
 		{Name: "POST upload_from_uri with Basic credentials: 202, fetched from the run's server, ONBOARDED", Run: p.checkUploadFromURI},
+		{Name: "POST upload_from_uri with a wrong password: 202, ERROR saying 401, the password nowhere", Run: p.checkUploadFromURIRefused},
+		{Name: "POST upload_from_uri of a file: URI: 400; of an ONBOARDED package: 409", Run: p.checkUploadFromURIBad},
 	}
 	for _, hc := range hostileCases {
 		cs = append(cs, check.Check{Name: "hostile upload, " + hc.name + ": ERROR with onboardingFailureDetails, server unharmed",
@@ -153,28 +157,95 @@ func (p *vnfpkgm) checkUploadFromURI(ctx context.Context) error {
 		return fmt.Errorf("set up: %w", err)
 	}
 	defer files.close()
-	pkg, err := p.create(ctx, map[string]any{"set": "upload-from-uri"})
-	if err != nil {
-		return fmt.Errorf("set up: %w", err)
-	}
-	body, _ := json.Marshal(map[string]string{"addressInformation": files.url(), "userName": files.user, "password": files.password})
-	r, err := p.client().Do(ctx, check.Request{Method: http.MethodPost, Path: p.path(pkg.ID) + "/package_content/upload_from_uri",
-		Body: body, ContentType: check.JSON})
-	if err != nil {
-		return err
-	}
-	if err := r.ExpectStatus(http.StatusAccepted); err != nil {
-		return err
-	}
-	info, err := p.settle(ctx, pkg.ID)
+	info, err := p.uploadFrom(ctx, files.url(), files.user, files.password)
 	if err != nil {
 		return err
 	}
 	if info.OnboardingState != "ONBOARDED" {
 		return fmt.Errorf("package %s ended %s: %s (the server answered %d requests, refused %d)",
-			pkg.ID, info.OnboardingState, info.OnboardingFailureDetails, files.count(true), files.count(false))
+			info.ID, info.OnboardingState, info.OnboardingFailureDetails, files.count(true), files.count(false))
 	}
 	return p.fetchedRight(ctx, onboarded{built: built, info: info}, files)
+}
+
+// uploadFrom creates a package, asks the NFVO to fetch its content from
+// uri with the credentials given, expects 202 without a body and waits
+// for the onboarding to end.
+func (p *vnfpkgm) uploadFrom(ctx context.Context, uri, user, password string) (pkgInfo, error) {
+	pkg, err := p.create(ctx, map[string]any{"set": "upload-from-uri"})
+	if err != nil {
+		return pkg, fmt.Errorf("set up: %w", err)
+	}
+	r, err := p.postFromURI(ctx, pkg.ID, uri, user, password)
+	if err != nil {
+		return pkg, err
+	}
+	if err := r.ExpectStatus(http.StatusAccepted); err != nil {
+		return pkg, err
+	}
+	if len(r.Body) != 0 {
+		return pkg, fmt.Errorf("%s: 202 with a body", r)
+	}
+	return p.settle(ctx, pkg.ID)
+}
+
+// postFromURI sends an UploadVnfPkgFromUriRequest for package id.
+func (p *vnfpkgm) postFromURI(ctx context.Context, id, uri, user, password string) (*check.Response, error) {
+	req := map[string]string{"addressInformation": uri}
+	if user != "" {
+		req["userName"], req["password"] = user, password
+	}
+	body, err := json.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	return p.client().Do(ctx, check.Request{Method: http.MethodPost, Path: p.path(id) + "/package_content/upload_from_uri",
+		Body: body, ContentType: check.JSON})
+}
+
+// checkUploadFromURIRefused offers wrong credentials: the download fails
+// for good, and nothing the NFVO answers may echo the password.
+func (p *vnfpkgm) checkUploadFromURIRefused(ctx context.Context) error {
+	files, err := startFileServer(p.srv.cfg.FileServer, []byte("never served"))
+	if err != nil {
+		return fmt.Errorf("set up: %w", err)
+	}
+	defer files.close()
+	wrong := "wrong-" + randomHex(8)
+	info, err := p.uploadFrom(ctx, files.url(), files.user, wrong)
+	if err != nil {
+		return err
+	}
+	errs := []error{p.failedFor(info, "401")}
+	r, err := p.client().Get(ctx, p.path(info.ID))
+	if err == nil && bytes.Contains(r.Body, []byte(wrong)) {
+		err = fmt.Errorf("%s: VnfPkgInfo reveals the upload password", r)
+	}
+	if files.count(false) == 0 {
+		errs = append(errs, errors.New("the NFVO never tried the run's server"))
+	}
+	return errors.Join(append(errs, err)...)
+}
+
+func (p *vnfpkgm) checkUploadFromURIBad(ctx context.Context) error {
+	pkg, err := p.create(ctx, map[string]any{"set": "upload-from-uri"})
+	if err != nil {
+		return fmt.Errorf("set up: %w", err)
+	}
+	r, err := p.postFromURI(ctx, pkg.ID, "file:///etc/passwd", "", "")
+	if err == nil {
+		err = p.problem(r, http.StatusBadRequest)
+	}
+	errs := []error{err}
+	o, err := p.vmPkg(ctx)
+	if err != nil {
+		return errors.Join(append(errs, fmt.Errorf("set up: %w", err))...)
+	}
+	r, err = p.postFromURI(ctx, o.info.ID, "http://127.0.0.1:9/package.zip", "", "")
+	if err == nil {
+		err = p.problem(r, http.StatusConflict)
+	}
+	return errors.Join(append(errs, err)...)
 }
 
 // fetchedRight checks a package onboarded from the run's file server.

@@ -44,8 +44,9 @@ func (c *Client) WithToken(token string) *Client {
 	return &cp
 }
 
-// Request is one call. Path is relative to the client's base and may carry
-// a query; Body, if not nil, is sent with ContentType.
+// Request is one call. Path is relative to the client's base, may carry a
+// query, and is sent as written (dot segments and escapes kept); Body, if
+// not nil, is sent with ContentType.
 type Request struct {
 	Method      string
 	Path        string
@@ -72,7 +73,9 @@ func (r *Response) String() string {
 
 // Do sends req and reads the whole response.
 func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
-	u, err := c.Base.Parse(c.Base.Path + req.Path)
+	// Parsed whole rather than resolved against Base, which would remove
+	// dot segments: checks probing path traversal send them as written.
+	u, err := url.Parse(c.Base.String() + req.Path)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", req.Method, req.Path, err)
 	}

@@ -62,6 +62,8 @@ func TestDo(t *testing.T) {
 	}{
 		{name: "token sent", req: check.Request{Method: "GET", Path: "/a?b=c"},
 			want: "GET /base/a?b=c auth=Bearer tok ct= x= body="},
+		{name: "dot segments kept", req: check.Request{Method: "GET", Path: "/a/../../b/%2e%2e/c"},
+			want: "GET /base/a/../../b/%2e%2e/c auth=Bearer tok ct= x= body="},
 		{name: "no auth", req: check.Request{Method: "GET", Path: "/a", NoAuth: true},
 			want: "GET /base/a auth= ct= x= body="},
 		{name: "body and headers", req: check.Request{Method: "PATCH", Path: "/p", Body: []byte(`{}`),
