@@ -463,7 +463,7 @@ do_edge() {
 	[[ $n =~ ^[1-9]$ ]] || die "edge count must be 1..9"
 	for ((i = 1; i <= n; i++)); do
 		inst=edge$i
-		K8S_TESTENV_ZONES="$inst-a:1,$inst-b:1" K8S_TESTENV_REGION=$inst K8S_TESTENV_SLOT= \
+		K8S_TESTENV_ZONES="$inst-a:1,$inst-b:1" K8S_TESTENV_REGION=$inst K8S_TESTENV_SLOT='' \
 			"$0" -i "$inst" ensure >/dev/null
 		paths="$paths${paths:+:}$STATE/$inst/kubeconfig"
 	done

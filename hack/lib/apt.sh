@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # apt.sh: idempotent Debian package installs for the test environment scripts (sourced).
 #
 # apt_install PKG...: installs the packages that are not installed yet. The package lists are
