@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/cadenza-mano/cadenza/conformance/etsischema"
 	"github.com/cadenza-mano/cadenza/internal/jobs"
 	"github.com/cadenza-mano/cadenza/internal/lcm"
@@ -46,25 +48,49 @@ type testBundle struct {
 	schemas *etsischema.Set
 }
 
+// env is what a test bundle runs on: the database, the job runner and
+// the HTTP engine the APIs are mounted on.
+type env struct {
+	db     *store.DB
+	runner *jobs.Runner
+	engine *gin.Engine
+}
+
+// quiet keeps the engine's and River's logs out of test output.
+var quiet = slog.New(slog.DiscardHandler)
+
+// setup serves the API over an engine with an in-memory driver and the
+// manifests CNF read from its source directory.
 func setup(t *testing.T) *testBundle {
+	t.Helper()
+	drv := lcmtest.NewDriver()
+	b := setupWith(t, drv, func(*env) lcm.PackageSource {
+		pkg, err := lcm.LoadPackageDir(t.Context(), manifestsCNF, "Definitions/cnf.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return packages{pkg}
+	})
+	b.drv = drv
+	return b
+}
+
+// setupWith serves the API over an engine with driver and the package
+// source pkgs makes (it may mount more APIs on the env's engine).
+func setupWith(t *testing.T, driver vim.Driver, pkgs func(*env) lcm.PackageSource) *testBundle {
 	t.Helper()
 	db, err := store.Open(t.Context(), "sqlite://"+filepath.Join(t.TempDir(), "t.db"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	runner, err := jobs.New(t.Context(), db, jobs.Options{PollInterval: 20 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
+	runner, err := jobs.New(t.Context(), db, jobs.Options{PollInterval: 20 * time.Millisecond, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pkg, err := lcm.LoadPackageDir(t.Context(), manifestsCNF, "Definitions/cnf.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	drv := lcmtest.NewDriver()
-	quiet := slog.New(slog.DiscardHandler)
-	svc, err := lcm.NewService(db, runner, lcm.Options{Granter: lcm.LocalGranter{Logger: quiet}, Packages: packages{pkg}, Logger: quiet,
-		Drivers: lcm.DriverFactoryFunc(func(context.Context, *vim.Connection) (vim.Driver, error) { return drv, nil })})
+	ev := &env{db: db, runner: runner, engine: sol013.NewEngine()}
+	svc, err := lcm.NewService(db, runner, lcm.Options{Granter: lcm.LocalGranter{Logger: quiet}, Packages: pkgs(ev), Logger: quiet,
+		Drivers: lcm.DriverFactoryFunc(func(context.Context, *vim.Connection) (vim.Driver, error) { return driver, nil })})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,11 +98,10 @@ func setup(t *testing.T) *testBundle {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = runner.Stop(context.Background()) })
-	e := sol013.NewEngine()
-	vnflcm.Mount(e, nil, svc)
-	srv := httptest.NewServer(e)
+	vnflcm.Mount(ev.engine, nil, svc)
+	srv := httptest.NewServer(ev.engine)
 	t.Cleanup(srv.Close)
-	return &testBundle{url: srv.URL, drv: drv, schemas: etsischema.ForTest(t)}
+	return &testBundle{url: srv.URL, schemas: etsischema.ForTest(t)}
 }
 
 type reply struct {
