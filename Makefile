@@ -8,7 +8,7 @@
 GO        ?= go
 BIN       ?= bin
 # Backends whose absence fails the tests instead of skipping them.
-REQUIRE   ?= postgres,kubernetes
+REQUIRE   ?= postgres,kubernetes,kubernetes-edge
 PKGS      ?= ./...
 BENCH     ?= .
 BENCHTIME ?= 1x
@@ -30,15 +30,17 @@ build:
 run: build
 	hack/run-local.sh
 
-# The Kubernetes test control plane: built once per machine (~9 min cold),
-# started in seconds; its kubeconfig is passed to the tests.
+# The Kubernetes test control plane (built once per machine, ~9 min cold,
+# started in seconds) and two edge control planes; their kubeconfigs are
+# passed to the tests.
 k8s-testenv:
 	hack/k8s-testenv.sh ensure >/dev/null
+	hack/k8s-testenv.sh edge 2 >/dev/null
 
 test: lint k8s-testenv test-go test-e2e test-conformance test-clients
 
 test-go:
-	CADENZA_KUBECONFIG=$$(hack/k8s-testenv.sh kubeconfig) \
+	eval "$$(hack/k8s-testenv.sh edge 2)"; CADENZA_KUBECONFIG=$$(hack/k8s-testenv.sh kubeconfig) \
 		$(GO) test -race -count=1 -timeout 30m $(PKGS)
 
 # Suites kept behind the e2e tag because they kill processes on purpose
