@@ -185,7 +185,7 @@ func TestContentChecksCatchDefects(t *testing.T) {
 					r.Header.Set("Content-Type", zipType)
 				}
 			}},
-		{name: "upload_from_uri credentials dropped", fails: "POST upload_from_uri",
+		{name: "upload_from_uri credentials dropped", fails: "POST upload_from_uri with Basic credentials",
 			before: dropJSONMember("upload_from_uri", "password")},
 	}
 	for _, tt := range tests {
