@@ -10,6 +10,13 @@
 // checks every API must pass, built from the API's description. Everything a
 // run creates on the servers is tagged with a run id and deleted at the end.
 //
+// The VNF package checks (vnfpkgm_content.go, vnfpkgm_upload.go) build
+// packages from the repository's sources (--package-sources, found from the
+// working directory by default), each with a fresh vnfdId so that a package
+// an interrupted run left onboarded cannot collide, and serve one to
+// upload_from_uri from an HTTP server on --file-server, which the NFVO must
+// reach.
+//
 // To add an API: describe it with newAPI (name, major version, ETSI schema
 // folders, URL tree with allowed methods, a request that takes a JSON body,
 // and how to name an instance of each resource), start its suite with

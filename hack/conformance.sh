@@ -8,7 +8,9 @@
 # are shown. Extra arguments go to the runner (e.g. --timeout 2m).
 #
 # The runner's 403 checks ask the client for read-only scopes only, so no second client is
-# needed as servers gain APIs.
+# needed as servers gain APIs. The VNF package checks build packages from the repository's
+# sources (each with a fresh vnfdId), onboard them, and serve one to upload_from_uri from an
+# HTTP server the runner starts on 127.0.0.1; everything they onboard is disabled and deleted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -122,5 +124,5 @@ ready "$vnfm"
 log "NFVO $nfvo, VNFM $vnfm; running the checks"
 
 status=0
-"$work/conformance" --nfvo "$nfvo" --vnfm "$vnfm" --client-id conformance "$@" || status=$?
+"$work/conformance" --nfvo "$nfvo" --vnfm "$vnfm" --client-id conformance --package-sources "$PWD" "$@" || status=$?
 exit "$status"
