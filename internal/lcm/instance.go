@@ -31,7 +31,14 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (store.Item[VNF
 		VNFDID: d.ID, Provider: d.Provider, ProductName: d.ProductName,
 		SoftwareVersion: d.SoftwareVersion, VNFDVersion: d.DescriptorVersion,
 		InstantiationState: NotInstantiated, Metadata: req.Metadata}
-	m, err := s.instances.Create(ctx, inst.ID, &inst)
+	var m store.Meta
+	err = s.db.Tx(ctx, func(ctx context.Context) error {
+		var err error
+		if m, err = s.instances.Create(ctx, inst.ID, &inst); err != nil {
+			return err
+		}
+		return s.emit(ctx, Event{Kind: EventInstanceCreated, Instance: inst})
+	})
 	if err != nil {
 		return store.Item[VNFInstance]{}, err
 	}
@@ -41,15 +48,28 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (store.Item[VNF
 
 // Delete removes a NOT_INSTANTIATED instance with no operation in flight.
 func (s *Service) Delete(ctx context.Context, id string) error {
-	return s.instances.Delete(ctx, id, func(it store.Item[VNFInstance]) error {
-		if it.Doc.InstantiationState != NotInstantiated {
-			return fmt.Errorf("vnf instance %s is %s: %w", id, it.Doc.InstantiationState, ErrState)
+	var gone VNFInstance
+	return s.db.Tx(ctx, func(ctx context.Context) error {
+		if err := s.instances.Delete(ctx, id, func(it store.Item[VNFInstance]) error {
+			gone = it.Doc
+			return deletable(it.Doc)
+		}); err != nil {
+			return err
 		}
-		if it.Doc.ActiveOpOccID != "" {
-			return fmt.Errorf("vnf instance %s: operation %s: %w", id, it.Doc.ActiveOpOccID, ErrBusy)
-		}
-		return nil
+		return s.emit(ctx, Event{Kind: EventInstanceDeleted, Instance: gone})
 	})
+}
+
+// deletable refuses to delete an instance that has resources or an
+// operation in flight.
+func deletable(inst VNFInstance) error {
+	if inst.InstantiationState != NotInstantiated {
+		return fmt.Errorf("vnf instance %s is %s: %w", inst.ID, inst.InstantiationState, ErrState)
+	}
+	if inst.ActiveOpOccID != "" {
+		return fmt.Errorf("vnf instance %s: operation %s: %w", inst.ID, inst.ActiveOpOccID, ErrBusy)
+	}
+	return nil
 }
 
 // Modify changes the instance's information as PATCH does. It needs no VIM
@@ -78,8 +98,11 @@ func (s *Service) Modify(ctx context.Context, id string, ifVersion int64, mod Mo
 			return err
 		}
 		m, err := s.ops.Create(ctx, op.ID, &op)
+		if err != nil {
+			return err
+		}
 		out = store.Item[OpOcc]{Meta: m, Doc: op}
-		return err
+		return s.emitOp(ctx, op)
 	})
 	return out, err
 }

@@ -43,8 +43,10 @@ func (s *Service) resume(ctx context.Context, id string, state OpState, check fu
 		if err != nil {
 			return err
 		}
-		_, err = s.jobs.InsertTx(ctx, OpArgs{OpOccID: id}, nil)
-		return err
+		if _, err := s.jobs.InsertTx(ctx, OpArgs{OpOccID: id}, nil); err != nil {
+			return err
+		}
+		return s.emitOp(ctx, out.Doc)
 	})
 	if err == nil {
 		s.log.Info("lcm operation resumed", "opOcc", id, "state", state)
@@ -68,7 +70,10 @@ func (s *Service) Fail(ctx context.Context, id string) (store.Item[OpOcc], error
 		if err != nil {
 			return err
 		}
-		return s.release(ctx, out.Doc, nil)
+		if err := s.release(ctx, out.Doc, nil); err != nil {
+			return err
+		}
+		return s.emitOp(ctx, out.Doc)
 	})
 	return out, err
 }

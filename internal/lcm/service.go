@@ -87,6 +87,7 @@ type Service struct {
 	ops       *store.Collection[OpOcc]
 	opts      Options
 	log       *slog.Logger
+	notifier  Notifier
 }
 
 // InstanceSchema and OpOccSchema describe the attributes filters may name.

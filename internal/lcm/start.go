@@ -49,8 +49,10 @@ func (s *Service) start(ctx context.Context, instID string, st startSpec) (store
 			return err
 		}
 		out = store.Item[OpOcc]{Meta: m, Doc: op}
-		_, err = s.jobs.InsertTx(ctx, OpArgs{OpOccID: op.ID}, nil)
-		return err
+		if _, err := s.jobs.InsertTx(ctx, OpArgs{OpOccID: op.ID}, nil); err != nil {
+			return err
+		}
+		return s.emitOp(ctx, op)
 	})
 	if err != nil {
 		return store.Item[OpOcc]{}, err

@@ -120,21 +120,32 @@ func (s *Service) grant(ctx context.Context, op OpOcc) (OpOcc, error) {
 	if err != nil {
 		return op, fmt.Errorf("grant: %w", err)
 	}
-	it, err := s.ops.Update(ctx, op.ID, 0, func(o *OpOcc) error {
-		if o.State != Starting {
-			return fmt.Errorf("op occ %s left STARTING: %w", op.ID, ErrState)
+	var out OpOcc
+	err = s.db.Tx(ctx, func(ctx context.Context) error {
+		it, err := s.ops.Update(ctx, op.ID, 0, func(o *OpOcc) error {
+			if o.State != Starting {
+				return fmt.Errorf("op occ %s left STARTING: %w", op.ID, ErrState)
+			}
+			o.State, o.StateEnteredTime, o.GrantID = Processing, time.Now().UTC(), g.ID
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		o.State, o.StateEnteredTime, o.GrantID = Processing, time.Now().UTC(), g.ID
-		return nil
+		out = it.Doc
+		return s.emitOp(ctx, out)
 	})
-	return it.Doc, err
+	if err != nil {
+		return op, err
+	}
+	return out, nil
 }
 
 // end records the final state, applies the outcome to the instance,
 // releases it and completes the job, in one transaction.
 func (s *Service) end(ctx context.Context, op OpOcc, state OpState, out outcome, complete func(context.Context) error) error {
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		_, err := s.ops.Update(ctx, op.ID, 0, func(o *OpOcc) error {
+		it, err := s.ops.Update(ctx, op.ID, 0, func(o *OpOcc) error {
 			if o.State != op.State {
 				return fmt.Errorf("op occ %s changed from %s to %s meanwhile: %w", op.ID, op.State, o.State, ErrState)
 			}
@@ -146,6 +157,9 @@ func (s *Service) end(ctx context.Context, op OpOcc, state OpState, out outcome,
 			return err
 		}
 		if err := s.release(ctx, op, out.apply); err != nil {
+			return err
+		}
+		if err := s.emitOp(ctx, it.Doc); err != nil {
 			return err
 		}
 		return complete(ctx)
@@ -178,7 +192,7 @@ func (s *Service) failed(ctx context.Context, op OpOcc, cause error, complete fu
 		return fmt.Errorf("op occ %s: %w", op.ID, cause)
 	}
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		_, err := s.ops.Update(ctx, op.ID, 0, func(o *OpOcc) error {
+		it, err := s.ops.Update(ctx, op.ID, 0, func(o *OpOcc) error {
 			if o.State.Final() || o.State == FailedTemp {
 				return fmt.Errorf("op occ %s is %s: %w", op.ID, o.State, ErrState)
 			}
@@ -187,6 +201,9 @@ func (s *Service) failed(ctx context.Context, op OpOcc, cause error, complete fu
 			return nil
 		})
 		if err != nil {
+			return err
+		}
+		if err := s.emitOp(ctx, it.Doc); err != nil {
 			return err
 		}
 		return complete(ctx)

@@ -1,0 +1,55 @@
+package lcm
+
+import "context"
+
+// EventKind says what happened.
+type EventKind string
+
+// Event kinds: the three kinds of SOL 003 lifecycle notification.
+const (
+	// EventInstanceCreated: a VNF instance resource was created.
+	EventInstanceCreated EventKind = "INSTANCE_CREATED"
+	// EventInstanceDeleted: a VNF instance resource was deleted.
+	EventInstanceDeleted EventKind = "INSTANCE_DELETED"
+	// EventOpStateChanged: an operation occurrence entered a state.
+	EventOpStateChanged EventKind = "OP_STATE_CHANGED"
+)
+
+// Event is one lifecycle event.
+type Event struct {
+	Kind     EventKind
+	Instance VNFInstance
+	// Op is the occurrence, in its new state, for EventOpStateChanged.
+	Op *OpOcc
+}
+
+// Notifier is told of every event in the transaction of the change, so
+// that a notification exists if and only if the change committed.
+type Notifier interface {
+	LCMEvent(ctx context.Context, ev Event) error
+}
+
+// SetNotifier makes n receive the engine's events. Call it before the job
+// runner starts.
+func (s *Service) SetNotifier(n Notifier) { s.notifier = n }
+
+// emit tells the notifier, if there is one, of ev.
+func (s *Service) emit(ctx context.Context, ev Event) error {
+	if s.notifier == nil {
+		return nil
+	}
+	return s.notifier.LCMEvent(ctx, ev)
+}
+
+// emitOp tells of op's new state; the instance is read in the same
+// transaction.
+func (s *Service) emitOp(ctx context.Context, op OpOcc) error {
+	if s.notifier == nil {
+		return nil
+	}
+	inst, err := s.instances.Get(ctx, op.VNFInstanceID)
+	if err != nil {
+		return err
+	}
+	return s.emit(ctx, Event{Kind: EventOpStateChanged, Instance: inst.Doc, Op: &op})
+}
