@@ -146,11 +146,11 @@ func (p *vnfpkgm) contentChecks() []check.Check {
 		{Name: "PUT package_content (multipart/form-data): 202, onboarding ends ONBOARDED", Run: p.checkOnboardMultipart},
 		{Name: "ONBOARDED VnfPkgInfo: vnfdId, checksum, softwareImages, additionalArtifacts, _links.vnfd", Run: p.checkOnboardedInfo},
 		{Name: "all_fields list of an ONBOARDED package: the same attributes, SOL 005 and SOL 003 schemas", Run: p.checkOnboardedList},
-		{Name: "GET package_content: 200 application/zip, the uploaded bytes (by id and by vnfdId)", Run: p.onBoth(p.vmPkg, p.checkContent)},
+		{Name: "GET package_content: 200 application/zip, the uploaded bytes; Accept JSON: 406 (by id and by vnfdId)", Run: p.onBoth(p.vmPkg, p.checkContent)},
 		{Name: "GET package_content with Range: 206 and the bytes; past the end: 416 (by id and by vnfdId)", Run: p.onBoth(p.vmPkg, p.checkContentRange)},
 		{Name: "GET vnfd of a four-file VNFD: zip of its files; text/plain: 406 (by id and by vnfdId)", Run: p.onBoth(p.vmPkg, p.checkVNFDZip)},
 		{Name: "GET vnfd of a one-file VNFD: text/plain, or zip; application/json: 406 (by id and by vnfdId)", Run: p.onBoth(p.cnfPkg, p.checkVNFDPlain)},
-		{Name: "GET manifest: 200 text/plain, the package's manifest (by id and by vnfdId)", Run: p.onBoth(p.vmPkg, p.checkManifest)},
+		{Name: "GET manifest: 200 text/plain, the package's manifest; Accept zip: 406 (by id and by vnfdId)", Run: p.onBoth(p.vmPkg, p.checkManifest)},
 		{Name: "GET artifacts/{path}: the file; with Range: 206; unknown or ../ path: 404 (by id and by vnfdId)", Run: p.onBoth(p.vmPkg, p.checkArtifact)},
 		{Name: "GET onboarded_vnf_packages/{vnfdId}: 200 VnfPkgInfo; unknown vnfdId: 404", Run: p.checkByVNFDID},
 	}
@@ -297,7 +297,16 @@ func (p *vnfpkgm) checkContent(ctx context.Context, o onboarded, root string) er
 	if !bytes.Equal(r.Body, o.built.zip) {
 		return fmt.Errorf("%s: %d bytes differing from the %d uploaded", r, len(r.Body), len(o.built.zip))
 	}
-	return nil
+	return p.expectNotAcceptable(ctx, root+"/package_content", check.JSON)
+}
+
+// expectNotAcceptable asks for path in a media type it does not come in.
+func (p *vnfpkgm) expectNotAcceptable(ctx context.Context, path, accept string) error {
+	r, err := p.client().Do(ctx, check.Request{Method: http.MethodGet, Path: path, Header: http.Header{"Accept": {accept}}})
+	if err != nil {
+		return err
+	}
+	return p.problem(r, http.StatusNotAcceptable)
 }
 
 func (p *vnfpkgm) checkContentRange(ctx context.Context, o onboarded, root string) error {
@@ -426,7 +435,7 @@ func (p *vnfpkgm) checkManifest(ctx context.Context, o onboarded, root string) e
 	if !bytes.Equal(r.Body, o.built.files[csartest.ManifestName]) {
 		return fmt.Errorf("%s: body is not the package's %s", r, csartest.ManifestName)
 	}
-	return nil
+	return p.expectNotAcceptable(ctx, root+"/manifest", zipType)
 }
 
 func (p *vnfpkgm) checkArtifact(ctx context.Context, o onboarded, root string) error {

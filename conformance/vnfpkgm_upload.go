@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -44,6 +45,7 @@ func (p *vnfpkgm) uploadChecks() []check.Check {
 		{Name: "GET package_content, vnfd, manifest of a CREATED package: 409 ProblemDetails", Run: p.checkContentOfCreated},
 		{Name: "PUT package_content as text/plain: 415 ProblemDetails, the package stays CREATED", Run: p.checkUploadMediaType},
 		{Name: "PUT package_content of an ONBOARDED package: 409 ProblemDetails, it stays ONBOARDED", Run: p.checkUploadTwice},
+		{Name: "two PUT package_content at once to one CREATED package: one 202, one 409", Run: p.checkUploadRace},
 		{Name: "PATCH operationalState of an ONBOARDED package: ENABLED 200, DELETE then 409, DISABLED 200", Run: p.checkEnable},
 		{Name: "POST upload_from_uri with Basic credentials: 202, fetched from the run's server, ONBOARDED", Run: p.checkUploadFromURI},
 		{Name: "POST upload_from_uri with a wrong password: 202, ERROR saying 401, the password nowhere", Run: p.checkUploadFromURIRefused},
@@ -106,6 +108,51 @@ func (p *vnfpkgm) checkUploadTwice(ctx context.Context) error {
 		err = fmt.Errorf("after the refused upload the package is %s, want ONBOARDED", got.OnboardingState)
 	}
 	return errors.Join(append(errs, err)...)
+}
+
+// checkUploadRace sends two uploads of the same package at once: the
+// state change from CREATED must let exactly one through.
+func (p *vnfpkgm) checkUploadRace(ctx context.Context) error {
+	built, err := buildPackage(p.srv.cfg.Sources, manifestsSource, csartest.Options{})
+	if err != nil {
+		return fmt.Errorf("set up: %w", err)
+	}
+	pkg, err := p.create(ctx, map[string]any{"set": "upload-race"})
+	if err != nil {
+		return fmt.Errorf("set up: %w", err)
+	}
+	var (
+		wg       sync.WaitGroup
+		statuses [2]int
+		errs     [2]error
+	)
+	for i := range statuses {
+		wg.Go(func() {
+			r, err := p.client().Do(ctx, check.Request{Method: http.MethodPut, Path: p.path(pkg.ID) + "/package_content",
+				Body: built.zip, ContentType: zipType})
+			if err == nil {
+				statuses[i] = r.Status
+				if r.Status == http.StatusConflict {
+					err = p.problem(r, http.StatusConflict)
+				}
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
+		return err
+	}
+	got := []int{statuses[0], statuses[1]}
+	slices.Sort(got)
+	if !slices.Equal(got, []int{http.StatusAccepted, http.StatusConflict}) {
+		return fmt.Errorf("statuses %v, want one 202 and one 409", got)
+	}
+	info, err := p.settle(ctx, pkg.ID)
+	if err == nil && info.OnboardingState != "ONBOARDED" {
+		err = fmt.Errorf("package %s ended %s: %s", info.ID, info.OnboardingState, info.OnboardingFailureDetails)
+	}
+	return err
 }
 
 // checkEnable enables the CNF package, which may then not be deleted,
@@ -287,7 +334,13 @@ func (p *vnfpkgm) checkHostile(hc hostileCase) func(context.Context) error {
 			return err
 		}
 		errs := []error{p.failedFor(info, hc.detail), p.unharmed(ctx)}
-		r, err := p.client().Do(ctx, check.Request{Method: http.MethodDelete, Path: p.path(pkg.ID)})
+		// Content exists only once ONBOARDED.
+		r, err := p.client().Get(ctx, p.path(pkg.ID)+"/package_content")
+		if err == nil {
+			err = p.problem(r, http.StatusConflict)
+		}
+		errs = append(errs, err)
+		r, err = p.client().Do(ctx, check.Request{Method: http.MethodDelete, Path: p.path(pkg.ID)})
 		if err == nil {
 			err = r.ExpectStatus(http.StatusNoContent)
 		}
