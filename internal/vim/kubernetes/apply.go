@@ -55,9 +55,18 @@ func (d *Driver) ensureNamespace(ctx context.Context, st *handleState, spec *vim
 	if !st.OwnNamespace {
 		return nil
 	}
+	opts := metav1.ApplyOptions{FieldManager: FieldManager, Force: true}
 	ac := corev1ac.Namespace(st.Namespace).WithLabels(instanceLabels(spec))
-	_, err := d.cs.CoreV1().Namespaces().Apply(ctx, ac, metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
-	return classify("apply namespace "+st.Namespace, err)
+	if _, err := d.cs.CoreV1().Namespaces().Apply(ctx, ac, opts); err != nil {
+		return classify("apply namespace "+st.Namespace, err)
+	}
+	// The ServiceAccount admission plugin refuses pods until the namespace's default
+	// ServiceAccount exists, and the controller manager creates it asynchronously; the
+	// ReplicaSet controller then backs off. Creating it here takes that race out of the
+	// deploy time (the controller manager adopts it unchanged).
+	sa := corev1ac.ServiceAccount("default", st.Namespace).WithLabels(instanceLabels(spec))
+	_, err := d.cs.CoreV1().ServiceAccounts(st.Namespace).Apply(ctx, sa, opts)
+	return classify("apply service account default", err)
 }
 
 // applyAll server-side applies objs in slow-start batches.

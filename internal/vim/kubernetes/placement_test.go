@@ -79,7 +79,7 @@ func TestPlacement(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 		defer cancel()
 		if err := d.Delete(ctx, h); err != nil {
 			t.Errorf("delete: %v", err)
