@@ -53,7 +53,7 @@ func (p *vnfpkgm) roots(o onboarded) []string {
 // vmPkg is the VM VNF, whose VNFD has four files, uploaded as a raw zip.
 func (p *vnfpkgm) vmPkg(ctx context.Context) (onboarded, error) {
 	return p.vm.get(func() (onboarded, error) {
-		return p.onboard(ctx, vmSource, "vm", func(pkg builtPkg) (string, []byte, error) { return zipType, pkg.zip, nil })
+		return p.onboard(ctx, vmSource, "vm", rawZip)
 	})
 }
 
@@ -62,6 +62,9 @@ func (p *vnfpkgm) vmPkg(ctx context.Context) (onboarded, error) {
 func (p *vnfpkgm) cnfPkg(ctx context.Context) (onboarded, error) {
 	return p.cnf.get(func() (onboarded, error) { return p.onboard(ctx, manifestsSource, "cnf", multipartBody) })
 }
+
+// rawZip sends the package as it is, application/zip.
+func rawZip(pkg builtPkg) (string, []byte, error) { return zipType, pkg.zip, nil }
 
 // multipartBody wraps the package as a form's file, as browsers and
 // python-tackerclient send it.

@@ -47,6 +47,7 @@ func (p *vnfpkgm) uploadChecks() []check.Check {
 		{Name: "PUT package_content of an ONBOARDED package: 409 ProblemDetails, it stays ONBOARDED", Run: p.checkUploadTwice},
 		{Name: "two PUT package_content at once to one CREATED package: one 202, one 409", Run: p.checkUploadRace},
 		{Name: "PATCH operationalState of an ONBOARDED package: ENABLED 200, DELETE then 409, DISABLED 200", Run: p.checkEnable},
+		{Name: "DELETE an ONBOARDED package: 204; its vnfdId then reads 404 and onboards again", Run: p.checkDeleteOnboarded},
 		{Name: "POST upload_from_uri with Basic credentials: 202, fetched from the run's server, ONBOARDED", Run: p.checkUploadFromURI},
 		{Name: "POST upload_from_uri with a wrong password: 202, ERROR saying 401, the password nowhere", Run: p.checkUploadFromURIRefused},
 		{Name: "POST upload_from_uri of a file: URI: 400; of an ONBOARDED package: 409", Run: p.checkUploadFromURIBad},
@@ -171,6 +172,43 @@ func (p *vnfpkgm) checkEnable(ctx context.Context) error {
 		err = p.problem(r, http.StatusConflict)
 	}
 	return errors.Join(err, p.setOperational(ctx, id, "DISABLED"))
+}
+
+// checkDeleteOnboarded deletes an onboarded package: SOL 003's view of it
+// goes too, and its vnfdId is free for a new package.
+func (p *vnfpkgm) checkDeleteOnboarded(ctx context.Context) error {
+	first, err := p.onboard(ctx, helmSource, "delete-onboarded", rawZip)
+	if err != nil {
+		return fmt.Errorf("set up: %w", err)
+	}
+	r, err := p.client().Do(ctx, check.Request{Method: http.MethodDelete, Path: p.path(first.info.ID)})
+	if err != nil {
+		return err
+	}
+	if err := r.ExpectStatus(http.StatusNoContent); err != nil {
+		return err
+	}
+	var errs []error
+	byVNFD := p.roots(first)[1]
+	for _, path := range []string{byVNFD, byVNFD + "/package_content", p.path(first.info.ID) + "/package_content"} {
+		r, err := p.client().Get(ctx, path)
+		if err == nil {
+			err = p.problem(r, http.StatusNotFound)
+		}
+		errs = append(errs, err)
+	}
+	again, err := p.create(ctx, map[string]any{"set": "delete-onboarded"})
+	if err == nil {
+		err = p.upload(ctx, again.ID, zipType, first.built.zip)
+	}
+	if err == nil {
+		again, err = p.settle(ctx, again.ID)
+	}
+	if err == nil && (again.OnboardingState != "ONBOARDED" || again.VnfdID != first.built.vnfdID) {
+		err = fmt.Errorf("the same package onboarded again ended %s with vnfdId %q: %s",
+			again.OnboardingState, again.VnfdID, again.OnboardingFailureDetails)
+	}
+	return errors.Join(append(errs, err)...)
 }
 
 // setOperational PATCHes package id's operationalState and checks the
