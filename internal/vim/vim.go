@@ -44,8 +44,8 @@ type Driver interface {
 	Scale(ctx context.Context, h Handle, vduID string, replicas int) error
 
 	// Heal replaces the named VNFC instances (VNFC.ID as Observe reports it) and waits for
-	// their replacements. Instances already gone count as replaced; a name that never
-	// belonged to the VNF is ErrNotFound.
+	// their replacements. Names that no longer exist count as replaced, so a Heal repeated
+	// after a crash succeeds; a name the VIM knows as another VNF's resource is ErrNotFound.
 	Heal(ctx context.Context, h Handle, vnfcIDs []string) error
 
 	// Operate stops (every VDU to zero instances, keeping the desired counts) or starts

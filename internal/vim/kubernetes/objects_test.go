@@ -1,6 +1,8 @@
 package kubernetes_test
 
 import (
+	"errors"
+	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -111,4 +113,47 @@ func equal(a, b any) bool {
 		return true
 	}
 	return a == b
+}
+
+// TestConnection reaches the control plane through a vim.Connection built from the test
+// kubeconfig's CA and token, and checks that bad credentials are a permanent error.
+func TestConnection(t *testing.T) {
+	t.Parallel()
+	cfg := testenv.Kubernetes(t)
+	if cfg.BearerToken == "" || len(cfg.CAData) == 0 {
+		t.Skip("the test kubeconfig has no inline bearer token and CA (hack/k8s-testenv.sh writes both)")
+	}
+	conn := vim.Connection{
+		VIMID: "test", VIMType: vim.VIMTypeKubernetesETSIV1, Endpoint: cfg.Host,
+		CACert: cfg.CAData, BearerToken: vim.NewSecret(cfg.BearerToken),
+	}
+	h := vim.Handle{Driver: kubernetes.DriverName, Version: 1, VNFInstanceID: "absent",
+		State: []byte(`{"namespace":"vnf-absent","ownNamespace":true,"source":"vdus"}`)}
+	tests := []struct {
+		name string
+		conn vim.Connection
+		want error
+	}{
+		{name: "token", conn: conn, want: vim.ErrNotFound},
+		{name: "wrong token", conn: func() vim.Connection { c := conn; c.BearerToken = vim.NewSecret("wrong"); return c }(), want: vim.ErrPermanent},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d, err := kubernetes.NewForConnection(tt.conn, kubernetes.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = d.Observe(t.Context(), h)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("observe: %v, want %v", err, tt.want)
+			}
+			if strings.Contains(err.Error(), cfg.BearerToken) {
+				t.Errorf("error shows the token: %v", err)
+			}
+		})
+	}
+	if _, err := kubernetes.NewForConnection(vim.Connection{VIMType: "openstack"}, kubernetes.Options{}); !errors.Is(err, vim.ErrPermanent) {
+		t.Errorf("openstack connection: %v, want ErrPermanent", err)
+	}
 }

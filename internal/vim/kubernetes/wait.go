@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/watch"
@@ -22,6 +23,7 @@ func (d *Driver) waitUntil(ctx context.Context, op string, watches []watchFunc, 
 	wctx, cancel := context.WithTimeout(ctx, d.opts.ReadyTimeout)
 	defer cancel()
 	for {
+		opened := time.Now()
 		g, err := openWatches(wctx, watches)
 		if err != nil {
 			return d.waitError(ctx, wctx, op, err)
@@ -34,8 +36,20 @@ func (d *Driver) waitUntil(ctx context.Context, op string, watches []watchFunc, 
 		if done {
 			return nil
 		}
+		// The server closed a watch. Reopen at once after a long watch; after a short one
+		// (an error event) pause first, so a failing watch cannot spin.
+		if time.Since(opened) < rewatchPause {
+			select {
+			case <-wctx.Done():
+				return d.waitError(ctx, wctx, op, wctx.Err())
+			case <-time.After(rewatchPause):
+			}
+		}
 	}
 }
+
+// rewatchPause is the least time between two openings of the watches of one wait.
+const rewatchPause = time.Second
 
 // waitOnce checks cond now and after each event, until it holds (true), the watches close
 // (false) or an error.
