@@ -48,7 +48,7 @@ func mount(_ context.Context, a *app.App, f *flags) error {
 	if err != nil {
 		return err
 	}
-	vnflcm.Mount(a.Engine, a.Auth, svc)
+	vnflcm.Mount(a.Engine, a.Auth, svc, ns)
 	return nil
 }
 

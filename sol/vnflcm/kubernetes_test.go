@@ -15,7 +15,6 @@ import (
 	"github.com/cadenza-mano/cadenza/internal/catalog"
 	"github.com/cadenza-mano/cadenza/internal/catalog/csartest"
 	"github.com/cadenza-mano/cadenza/internal/lcm"
-	"github.com/cadenza-mano/cadenza/internal/notify"
 	"github.com/cadenza-mano/cadenza/internal/testenv"
 	"github.com/cadenza-mano/cadenza/internal/vim/kubernetes"
 	"github.com/cadenza-mano/cadenza/sol/vnfpkgm"
@@ -35,15 +34,11 @@ func TestKubernetesLifecycle(t *testing.T) {
 	}
 	cs := k8s.NewForConfigOrDie(cfg)
 	b := setupWith(t, drv, func(ev *env) lcm.PackageSource {
-		ns, err := notify.New(ev.db, ev.runner, notify.Options{Logger: quiet})
-		if err != nil {
-			t.Fatal(err)
-		}
 		cat, err := catalog.NewService(ev.db, ev.runner, catalog.Options{Dir: t.TempDir()})
 		if err != nil {
 			t.Fatal(err)
 		}
-		vnfpkgm.Mount(ev.engine, nil, cat, ns)
+		vnfpkgm.Mount(ev.engine, nil, cat, ev.notify)
 		return lcm.NewCatalogSource(cat)
 	})
 	b.onboard(t, manifestsCNF)

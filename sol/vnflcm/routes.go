@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/cadenza-mano/cadenza/internal/lcm"
+	"github.com/cadenza-mano/cadenza/internal/notify"
 	"github.com/cadenza-mano/cadenza/sol/sol013"
 )
 
@@ -25,17 +26,22 @@ func init() {
 // Server answers one major version of the VNF LCM API from the engine.
 type Server struct {
 	svc    *lcm.Service
+	notify *notify.Service
 	prefix string
 	major  int
 }
 
 // Mount serves /vnflcm/v1 and /vnflcm/v2 on e over one engine, authorising
-// requests with auth.
-func Mount(e *gin.Engine, auth sol013.Authenticator, svc *lcm.Service) {
+// requests with auth, and makes the engine's events notifications to the
+// subscribers ns keeps. Call it before the job runner starts.
+func Mount(e *gin.Engine, auth sol013.Authenticator, svc *lcm.Service, ns *notify.Service) {
+	var n notifier
 	for _, v := range API.Versions {
-		s := &Server{svc: svc, prefix: API.Prefix(v.Major), major: v.Major}
+		s := &Server{svc: svc, notify: ns, prefix: API.Prefix(v.Major), major: v.Major}
 		API.Mount(e, auth, v.Major, s.routes)
+		n.servers = append(n.servers, s)
 	}
+	svc.SetNotifier(n)
 }
 
 // routes is the whole URL tree of one version.
@@ -67,4 +73,8 @@ func (s *Server) routes(g *gin.RouterGroup) {
 	g.POST("/vnf_lcm_op_occs/:id/rollback", sol013.WrapProducing(none, s.rollback))
 	g.POST("/vnf_lcm_op_occs/:id/fail", sol013.Wrap(s.fail))
 	g.POST("/vnf_lcm_op_occs/:id/cancel", sol013.WrapProducing(none, s.cancel))
+	g.GET("/subscriptions", sol013.Wrap(s.listSubscriptions))
+	g.POST("/subscriptions", sol013.Wrap(s.subscribe))
+	g.GET("/subscriptions/:id", sol013.Wrap(s.getSubscription))
+	g.DELETE("/subscriptions/:id", sol013.Wrap(s.deleteSubscription))
 }

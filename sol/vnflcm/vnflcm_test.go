@@ -19,6 +19,7 @@ import (
 	"github.com/cadenza-mano/cadenza/internal/jobs"
 	"github.com/cadenza-mano/cadenza/internal/lcm"
 	"github.com/cadenza-mano/cadenza/internal/lcm/lcmtest"
+	"github.com/cadenza-mano/cadenza/internal/notify"
 	"github.com/cadenza-mano/cadenza/internal/store"
 	"github.com/cadenza-mano/cadenza/internal/vim"
 	"github.com/cadenza-mano/cadenza/sol/sol013"
@@ -54,6 +55,8 @@ type env struct {
 	db     *store.DB
 	runner *jobs.Runner
 	engine *gin.Engine
+	// notify keeps subscriptions and delivers notifications, for every API.
+	notify *notify.Service
 }
 
 // quiet keeps the engine's and River's logs out of test output.
@@ -89,6 +92,11 @@ func setupWith(t *testing.T, driver vim.Driver, pkgs func(*env) lcm.PackageSourc
 		t.Fatal(err)
 	}
 	ev := &env{db: db, runner: runner, engine: sol013.NewEngine()}
+	ns, err := notify.New(db, runner, notify.Options{Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev.notify = ns
 	svc, err := lcm.NewService(db, runner, lcm.Options{Granter: lcm.LocalGranter{Logger: quiet}, Packages: pkgs(ev), Logger: quiet,
 		Drivers: lcm.DriverFactoryFunc(func(context.Context, *vim.Connection) (vim.Driver, error) { return driver, nil })})
 	if err != nil {
@@ -98,7 +106,7 @@ func setupWith(t *testing.T, driver vim.Driver, pkgs func(*env) lcm.PackageSourc
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = runner.Stop(context.Background()) })
-	vnflcm.Mount(ev.engine, nil, svc)
+	vnflcm.Mount(ev.engine, nil, svc, ns)
 	srv := httptest.NewServer(ev.engine)
 	t.Cleanup(srv.Close)
 	return &testBundle{url: srv.URL, schemas: etsischema.ForTest(t)}
