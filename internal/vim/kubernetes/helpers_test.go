@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"sort"
 	"testing"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -34,6 +35,7 @@ func newDriver(t testing.TB, cfg *rest.Config) *kubernetes.Driver {
 // harness is the contract suite's harness for one kind of spec.
 func harness(t *testing.T, cfg *rest.Config, spec func(t *testing.T, id string) *vim.Spec) *vimtest.Harness {
 	return &vimtest.Harness{
+		Zones:     clusterZones(t, cfg),
 		Driver:    newDriver(t, cfg),
 		NewDriver: func(t *testing.T) vim.Driver { return newDriver(t, cfg) },
 		Spec:      spec,
@@ -149,4 +151,25 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	os.Exit(m.Run())
+}
+
+// clusterZones lists the zones of the cluster's nodes, sorted.
+func clusterZones(t *testing.T, cfg *rest.Config) []string {
+	t.Helper()
+	nodes, err := k8s.NewForConfigOrDie(cfg).CoreV1().Nodes().List(t.Context(), metav1.ListOptions{})
+	if err != nil {
+		t.Fatalf("list nodes: %v", err)
+	}
+	seen := map[string]bool{}
+	for _, n := range nodes.Items {
+		if z := n.Labels["topology.kubernetes.io/zone"]; z != "" {
+			seen[z] = true
+		}
+	}
+	zones := make([]string, 0, len(seen))
+	for z := range seen {
+		zones = append(zones, z)
+	}
+	sort.Strings(zones)
+	return zones
 }

@@ -2,6 +2,7 @@ package kubernetes
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -87,7 +88,7 @@ metadata: {name: conf}
 	if err != nil || len(objs) != 2 {
 		t.Fatalf("decode: %v, %d objects", err, len(objs))
 	}
-	spec := &vim.Spec{VNFInstanceID: "vnf-1", VDUs: []vim.VDU{{ID: "WEB", Name: "web", Replicas: 3}}}
+	spec := &vim.Spec{VNFInstanceID: "vnf-1", VDUs: []vim.VDU{{ID: "WEB", Name: "web", Replicas: 3, Zones: []string{"zone-b"}}}}
 	for _, u := range objs {
 		if err := label(spec, u, true); err != nil {
 			t.Fatal(err)
@@ -96,6 +97,8 @@ metadata: {name: conf}
 	dep, cm := objs[0], objs[1]
 	replicas, _, _ := unstructured.NestedInt64(dep.Object, "spec", "replicas")
 	podLabels, _, _ := unstructured.NestedStringMap(dep.Object, "spec", "template", "metadata", "labels")
+	terms, _, _ := unstructured.NestedSlice(dep.Object, "spec", "template", "spec", "affinity", "nodeAffinity",
+		"requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms")
 	tests := []struct {
 		name      string
 		got, want any
@@ -107,6 +110,7 @@ metadata: {name: conf}
 		{name: "pod labels kept", got: podLabels["app"], want: "web"},
 		{name: "configmap instance label", got: cm.GetLabels()[LabelInstance], want: "vnf-1"},
 		{name: "configmap is no vdu", got: cm.GetLabels()[LabelVDU], want: ""},
+		{name: "zones from the grant", got: fmt.Sprint(terms), want: "[map[matchExpressions:[map[key:topology.kubernetes.io/zone operator:In values:[zone-b]]]]]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -158,8 +158,32 @@ func label(spec *vim.Spec, u *unstructured.Unstructured, stopped bool) error {
 	pl[LabelInstance] = labelValue(spec.VNFInstanceID)
 	if v != nil {
 		pl[LabelVDU] = labelValue(v.ID)
+		if err := confineToZones(u, v.Zones); err != nil {
+			return err
+		}
 	}
 	return unstructured.SetNestedStringMap(u.Object, pl, "spec", "template", "metadata", "labels")
+}
+
+// confineToZones makes a package workload's pods require the VDU's zones (from the grant),
+// replacing any node affinity the package gave them.
+func confineToZones(u *unstructured.Unstructured, zones []string) error {
+	if len(zones) == 0 {
+		return nil
+	}
+	values := make([]any, len(zones))
+	for i, z := range zones {
+		values[i] = z
+	}
+	required := map[string]any{"nodeSelectorTerms": []any{map[string]any{"matchExpressions": []any{
+		map[string]any{"key": topologyZone, "operator": "In", "values": values},
+	}}}}
+	err := unstructured.SetNestedField(u.Object, required,
+		"spec", "template", "spec", "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution")
+	if err != nil {
+		return vim.Errorf(vim.ErrPermanent, "confine "+objectName(u), "set node affinity: %v", err)
+	}
+	return nil
 }
 
 func setVDUReplicas(u *unstructured.Unstructured, v *vim.VDU, stopped bool) error {

@@ -29,6 +29,9 @@ type Harness struct {
 	Spec func(t *testing.T, vnfInstanceID string) *vim.Spec
 	// Leftovers lists what the VIM still holds of the VNF, found without the driver.
 	Leftovers func(ctx context.Context, t *testing.T, h vim.Handle) []string
+	// Zones are two or more availability zones of the VIM with room for the spec, for the
+	// zone placement subtest.
+	Zones []string
 	// Timeout bounds each subtest (default 3 minutes).
 	Timeout time.Duration
 }
@@ -53,6 +56,7 @@ func Exercise(t *testing.T, setup func(t *testing.T) *Harness) {
 		{name: "RollbackLeavesNothing", run: testRollback},
 		{name: "ContextCancelled", run: testContextCancelled},
 		{name: "ForeignHandle", run: testForeignHandle},
+		{name: "Zones", run: testZones},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -383,5 +387,28 @@ func testForeignHandle(t *testing.T, b *bundle) {
 	future.Version = b.h.Version + 100
 	if err := b.Driver.Deploy(b.ctx, future, b.spec); !errors.Is(err, vim.ErrPermanent) {
 		t.Errorf("Deploy with a handle from the future: %v, want ErrPermanent", err)
+	}
+}
+
+func testZones(t *testing.T, b *bundle) {
+	switch {
+	case !b.Driver.Capabilities().Zones:
+		t.Skip("driver does not place by zone (Capabilities.Zones is false)")
+	case len(b.Zones) < 2:
+		t.Skip("harness names fewer than two zones of the VIM")
+	}
+	zone := b.Zones[len(b.Zones)-1]
+	b.spec.VDUs[0].Zones = []string{zone}
+	b.deploy(t)
+	vdu := firstVDU(b)
+	if err := b.Driver.Scale(b.ctx, b.h, vdu, 2); err != nil {
+		t.Fatalf("Scale: %v", err)
+	}
+	st := b.observe(t)
+	b.checkInstances(t, st, map[string]int{vdu: 2})
+	for _, c := range st.VNFCs {
+		if c.VDUID == vdu && c.Zone != zone {
+			t.Errorf("instance %s of %s in zone %q, want %q", c.ID, vdu, c.Zone, zone)
+		}
 	}
 }
