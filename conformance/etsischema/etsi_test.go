@@ -87,6 +87,12 @@ func TestETSIDefectsWorkedAround(t *testing.T) {
 		{name: "SOL003 package list in ERROR", schema: "SOL003/VNFPackageManagement-API/vnfPkgsInfo", fixed: true,
 			valid:   `[{"id": "p", "onboardingState": "ERROR", "operationalState": "DISABLED", "usageState": "NOT_IN_USE", "_links": {"self": {"href": "/p"}, "packageContent": {"href": "/p/package_content"}}}]`,
 			invalid: `[{"id": "p", "onboardingState": "BROKEN", "operationalState": "DISABLED", "usageState": "NOT_IN_USE", "_links": {"self": {"href": "/p"}, "packageContent": {"href": "/p/package_content"}}}]`},
+		{name: "SOL005 package subscription filter", schema: "SOL005/VNFPackageManagement-API/PkgmSubscription", fixed: true,
+			valid:   pkgmSub(`["VnfPackageChangeNotification"]`),
+			invalid: pkgmSub(`"VnfPackageChangeNotification"`)},
+		{name: "SOL005 package subscription list filter", schema: "SOL005/VNFPackageManagement-API/PkgmSubscriptions", fixed: true,
+			valid:   `[` + pkgmSub(`["VnfPackageOnboardingNotification"]`) + `]`,
+			invalid: `[` + pkgmSub(`["NoSuchNotification"]`) + `]`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,4 +114,10 @@ func TestETSIDefectsWorkedAround(t *testing.T) {
 			}
 		})
 	}
+}
+
+// pkgmSub is a PkgmSubscription whose filter has notificationTypes types.
+func pkgmSub(types string) string {
+	return `{"id": "s", "callbackUri": "http://example.com/cb", "filter": {"notificationTypes": ` + types +
+		`}, "_links": {"self": {"href": "http://x/s"}}}`
 }

@@ -2,6 +2,7 @@ package etsischema
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 )
@@ -26,8 +27,12 @@ type fix struct {
 	// enum adds values to enumerations, keyed by the slash-separated path
 	// of the "enum" keyword's parent in the document: values a later
 	// release of the spec added and the servers send.
-	enum   map[string][]string
-	reason string
+	enum map[string][]string
+	// arrayAt makes the schemas at these slash-separated paths of the
+	// document arrays of what they were: members ETSI types as one value
+	// where the spec has a list.
+	arrayAt []string
+	reason  string
 }
 
 // fixes are the known defects of ETSI's 2.6.1 schemas, by the lower-case
@@ -90,7 +95,17 @@ var fixes = map[string]fix{
 	"sol003/vnfpackagemanagement-api/vnfpkgsinfo": {
 		enum: map[string][]string{"items/properties/onboardingState": onboardingError}, reason: onboardingErrorReason,
 	},
+	// SOL 005 types the filter's notificationTypes as one string; the
+	// spec, and SOL 003's copy, have an array of them.
+	"sol005/vnfpackagemanagement-api/pkgmsubscription": {
+		arrayAt: []string{"properties/filter/properties/notificationTypes"}, reason: notificationTypesReason,
+	},
+	"sol005/vnfpackagemanagement-api/pkgmsubscriptions": {
+		arrayAt: []string{"items/properties/filter/properties/notificationTypes"}, reason: notificationTypesReason,
+	},
 }
+
+const notificationTypesReason = "ETSI's SOL005 file types filter.notificationTypes as a string, not an array of them as the spec and SOL003's file do; made an array"
 
 // onboardingError is what SOL 003/005 after 2.6.1 add to VnfPkgInfo's
 // onboardingState: the ERROR state, which the servers report (with
@@ -130,6 +145,11 @@ func (s *Set) applyFix(key string, doc any, f fix) (any, error) {
 	}
 	for at, values := range f.enum {
 		if err := extendEnum(doc, at, values); err != nil {
+			return nil, fmt.Errorf("%s%s: %w", name, suffix, err)
+		}
+	}
+	for _, at := range f.arrayAt {
+		if err := wrapArray(doc, at); err != nil {
 			return nil, fmt.Errorf("%s%s: %w", name, suffix, err)
 		}
 	}
@@ -174,5 +194,28 @@ func extendEnum(doc any, at string, values []string) error {
 		}
 	}
 	obj["enum"] = enum
+	return nil
+}
+
+// wrapArray replaces the schema at the slash-separated path at inside doc
+// by an array of it.
+func wrapArray(doc any, at string) error {
+	parentPath, member := path.Split(at)
+	node := doc
+	for _, seg := range strings.Split(strings.TrimSuffix(parentPath, "/"), "/") {
+		obj, ok := node.(map[string]any)
+		if !ok {
+			return fmt.Errorf("no object at %s", at)
+		}
+		node = obj[seg]
+	}
+	parent, ok := node.(map[string]any)
+	if !ok || parent[member] == nil {
+		return fmt.Errorf("no schema at %s", at)
+	}
+	if item, ok := parent[member].(map[string]any); ok && item["type"] == "array" {
+		return nil // a corrected copy
+	}
+	parent[member] = map[string]any{"type": "array", "items": parent[member]}
 	return nil
 }
