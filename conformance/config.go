@@ -30,6 +30,9 @@ type config struct {
 	Sources string
 	// FileServer is where the run serves packages for upload_from_uri.
 	FileServer string
+	// Callbacks is where the run serves the callbacks of its
+	// subscriptions.
+	Callbacks string
 }
 
 func (c *config) addFlags(cmd *cobra.Command) {
@@ -46,6 +49,7 @@ func (c *config) addFlags(cmd *cobra.Command) {
 	fs.DurationVar(&c.Timeout, "timeout", time.Minute, "time limit of each check")
 	fs.StringVar(&c.RunID, "run-id", "", "tag for what the run creates (default: random)")
 	fs.StringVar(&c.Sources, "package-sources", "", "repository root holding the VNF package sources the run builds and onboards (default: the working directory or the nearest one above it that holds them)")
+	fs.StringVar(&c.Callbacks, "callback-server", "127.0.0.1:0", "address of the HTTP server the run starts to receive notifications at; the servers must reach it")
 	fs.StringVar(&c.FileServer, "file-server", "127.0.0.1:0", "address of the HTTP server the run starts to offer packages to upload_from_uri; the NFVO must reach it")
 }
 

@@ -24,11 +24,16 @@ func run(ctx context.Context, cfg config, out io.Writer) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	nfvo, err := newServer("nfvo", cfg.NFVO, &cfg, problem)
+	cbs, err := startCallbacks(cfg.Callbacks)
 	if err != nil {
 		return 0, err
 	}
-	vnfm, err := newServer("vnfm", cfg.VNFM, &cfg, problem)
+	defer cbs.close()
+	nfvo, err := newServer("nfvo", cfg.NFVO, &cfg, problem, cbs)
+	if err != nil {
+		return 0, err
+	}
+	vnfm, err := newServer("vnfm", cfg.VNFM, &cfg, problem, cbs)
 	if err != nil {
 		return 0, err
 	}

@@ -18,17 +18,19 @@ type server struct {
 	client *check.Client
 	// problem is the ProblemDetails schema for answers outside any API.
 	problem check.Validator
+	// callbacks receives the notifications of the run's subscriptions.
+	callbacks *callbacks
 
 	mu   sync.Mutex
 	apis []*api
 }
 
-func newServer(name, base string, cfg *config, problem check.Validator) (*server, error) {
+func newServer(name, base string, cfg *config, problem check.Validator, cbs *callbacks) (*server, error) {
 	c, err := check.NewClient(base, cfg.Token)
 	if err != nil {
 		return nil, fmt.Errorf("--%s: %w", name, err)
 	}
-	s := &server{name: name, cfg: cfg, client: c, problem: problem}
+	s := &server{name: name, cfg: cfg, client: c, problem: problem, callbacks: cbs}
 	c.ObserveFunc = s.observe
 	return s, nil
 }

@@ -29,6 +29,8 @@ type vnfpkgm struct {
 	// vm and cnf are onboarded packages whose VNFD spans four files and
 	// one file; the content checks read them.
 	vm, cnf lazy[onboarded]
+	// sub is the subscription the single-subscription checks read.
+	sub lazy[subscribed]
 }
 
 // pkgInfo is VnfPkgInfo as far as the checks read it.
@@ -104,6 +106,8 @@ func vnfpkgmResources() []resource {
 		{path: "/vnf_packages/{vnfPkgId}", methods: []string{http.MethodGet, http.MethodPatch, http.MethodDelete}},
 		{path: "/vnf_packages/{vnfPkgId}/package_content", methods: []string{http.MethodGet, http.MethodPut}},
 		{path: "/vnf_packages/{vnfPkgId}/package_content/upload_from_uri", methods: []string{http.MethodPost}},
+		{path: "/subscriptions", methods: []string{http.MethodGet, http.MethodPost}},
+		{path: "/subscriptions/{subscriptionId}", methods: []string{http.MethodGet, http.MethodDelete}},
 		{path: "/onboarded_vnf_packages/{vnfdId}", methods: get},
 		{path: "/onboarded_vnf_packages/{vnfdId}/package_content", methods: get},
 	}
@@ -132,6 +136,7 @@ func vnfpkgmSuite(p *vnfpkgm) check.Suite {
 	)
 	cs = append(cs, p.contentChecks()...)
 	cs = append(cs, p.uploadChecks()...)
+	cs = append(cs, p.subscriptionChecks()...)
 	cs = append(cs, p.filterChecks()...)
 	cs = append(cs, p.selectorChecks()...)
 	cs = append(cs, p.pagingChecks()...)
@@ -153,10 +158,14 @@ func (p *vnfpkgm) createBody(pad string) []byte {
 	return b
 }
 
-// vars names a CREATED package for the resources below vnf_packages, and
-// the onboarded VM package and its first artifact for those that need
-// onboarded content.
+// vars names a CREATED package for the resources below vnf_packages, the
+// onboarded VM package and its first artifact for those that need
+// onboarded content, and a subscription.
 func (p *vnfpkgm) vars(ctx context.Context, path string) (map[string]string, error) {
+	if strings.Contains(path, "{subscriptionId}") {
+		sub, err := p.subjectSub(ctx)
+		return map[string]string{"subscriptionId": sub.ID}, err
+	}
 	pkg, err := p.matrix.get(func() (pkgInfo, error) { return p.create(ctx, map[string]any{"set": "matrix"}) })
 	if err != nil {
 		return nil, err

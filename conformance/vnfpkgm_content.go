@@ -89,6 +89,13 @@ func (p *vnfpkgm) onboard(ctx context.Context, src, set string,
 	if err != nil {
 		return onboarded{}, err
 	}
+	return p.onboardBuilt(ctx, built, set, encode)
+}
+
+// onboardBuilt creates a package tagged set, uploads built as encode
+// sends it and waits for ONBOARDED.
+func (p *vnfpkgm) onboardBuilt(ctx context.Context, built builtPkg, set string,
+	encode func(builtPkg) (string, []byte, error)) (onboarded, error) {
 	pkg, err := p.create(ctx, map[string]any{"set": set})
 	if err != nil {
 		return onboarded{}, err
@@ -105,7 +112,7 @@ func (p *vnfpkgm) onboard(ctx context.Context, src, set string,
 		return onboarded{}, err
 	}
 	if info.OnboardingState != "ONBOARDED" {
-		return onboarded{}, fmt.Errorf("package %s of %s ended %s: %s", pkg.ID, src, info.OnboardingState, info.OnboardingFailureDetails)
+		return onboarded{}, fmt.Errorf("package %s (set %s) ended %s: %s", pkg.ID, set, info.OnboardingState, info.OnboardingFailureDetails)
 	}
 	return onboarded{built: built, info: info}, nil
 }

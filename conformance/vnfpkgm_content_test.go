@@ -90,7 +90,7 @@ func runnerFor(t *testing.T, base string) *vnfpkgm {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := newServer("nfvo", base, cfg, problem)
+	srv, err := newServer("nfvo", base, cfg, problem, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

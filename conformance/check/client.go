@@ -22,6 +22,8 @@ type Client struct {
 	// Token is the bearer token sent unless a request says otherwise.
 	Token string
 	// HTTP does the requests; nil means a client with a 30 s timeout.
+	// NewClient's does not follow redirects: a check sees a 303 as the
+	// server sent it.
 	HTTP *http.Client
 	// ObserveFunc, if set, sees every response, for checks that span all
 	// of them (such as the Version header).
@@ -34,7 +36,10 @@ func NewClient(base, token string) (*Client, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("server URL %q: want http(s)://host[:port]", base)
 	}
-	return &Client{Base: u, Token: token, HTTP: &http.Client{Timeout: 30 * time.Second}}, nil
+	hc := &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}
+	return &Client{Base: u, Token: token, HTTP: hc}, nil
 }
 
 // WithToken returns a copy of c that sends token instead.

@@ -121,3 +121,27 @@ func TestDoUnreachable(t *testing.T) {
 		t.Error("Get from a closed server succeeded")
 	}
 }
+
+func TestDoKeepsRedirects(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/target" {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		w.Header().Set("Location", "/target")
+		w.WriteHeader(http.StatusSeeOther)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := check.NewClient(srv.URL, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.Do(context.Background(), check.Request{Method: http.MethodPost, Path: "/subscriptions", Body: []byte(`{}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/target" {
+		t.Errorf("POST answered %d with Location %q, want the 303 itself", r.Status, r.Header.Get("Location"))
+	}
+}
