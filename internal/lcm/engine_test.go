@@ -7,7 +7,49 @@ import (
 
 func TestLifecycle(t *testing.T) {
 	t.Parallel()
-	b := setup(t, true)
+	for _, be := range backends {
+		t.Run(be.name, func(t *testing.T) {
+			t.Parallel()
+			lifecycle(t, setupOn(t, be.dsn(t), true))
+		})
+	}
+}
+
+// TestOneOperationAtATime starts operations on one instance from many
+// goroutines at once: exactly one may win, the others get ErrBusy.
+func TestOneOperationAtATime(t *testing.T) {
+	t.Parallel()
+	for _, be := range backends {
+		t.Run(be.name, func(t *testing.T) {
+			t.Parallel()
+			b := setupOn(t, be.dsn(t), false)
+			id := b.create(t)
+			const n = 8
+			errs := make(chan error, n)
+			for range n {
+				go func() {
+					_, err := b.svc.Instantiate(t.Context(), id, InstantiateRequest{FlavourID: "default", AdditionalParams: manifests}, nil)
+					errs <- err
+				}()
+			}
+			won := 0
+			for range n {
+				switch err := <-errs; {
+				case err == nil:
+					won++
+				case !isErr(err, ErrBusy):
+					t.Errorf("loser got %v, want ErrBusy", err)
+				}
+			}
+			if won != 1 {
+				t.Fatalf("%d operations started, want 1", won)
+			}
+		})
+	}
+}
+
+// lifecycle runs an instance through every operation.
+func lifecycle(t *testing.T, b *testBundle) {
 	ctx := t.Context()
 	id := b.create(t)
 

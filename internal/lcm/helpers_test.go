@@ -13,6 +13,7 @@ import (
 	"github.com/cadenza-mano/cadenza/internal/jobs"
 	"github.com/cadenza-mano/cadenza/internal/lcm/lcmtest"
 	"github.com/cadenza-mano/cadenza/internal/store"
+	"github.com/cadenza-mano/cadenza/internal/testenv"
 	"github.com/cadenza-mano/cadenza/internal/vim"
 )
 
@@ -61,7 +62,23 @@ type testBundle struct {
 // driver; with work false its jobs are queued but never worked.
 func setup(t testing.TB, work bool) *testBundle {
 	t.Helper()
-	db, err := store.Open(t.Context(), "sqlite://"+filepath.Join(t.TempDir(), "t.db"), "")
+	return setupOn(t, "sqlite://"+filepath.Join(t.TempDir(), "t.db"), work)
+}
+
+// backends are the databases the engine runs on, by name: each gives
+// the DSN of a fresh database.
+var backends = []struct {
+	name string
+	dsn  func(testing.TB) string
+}{
+	{"sqlite", func(t testing.TB) string { return "sqlite://" + filepath.Join(t.TempDir(), "t.db") }},
+	{"postgres", testenv.Postgres},
+}
+
+// setupOn is setup on the database dsn names.
+func setupOn(t testing.TB, dsn string, work bool) *testBundle {
+	t.Helper()
+	db, err := store.Open(t.Context(), dsn, "")
 	if err != nil {
 		t.Fatal(err)
 	}
