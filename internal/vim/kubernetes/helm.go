@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"net"
 	"path"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 	"helm.sh/helm/v3/pkg/chart/loader"
 	"helm.sh/helm/v3/pkg/release"
 	"helm.sh/helm/v3/pkg/storage/driver"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"github.com/cadenza-mano/cadenza/internal/vim"
 )
@@ -51,17 +53,41 @@ func (d *Driver) deployChart(ctx context.Context, st *handleState, spec *vim.Spe
 		in := action.NewInstall(cfg)
 		in.ReleaseName, in.Namespace, in.PostRenderer = st.Release, st.Namespace, post
 		_, err = in.RunWithContext(ctx, ch, spec.Artifacts.HelmValues)
-		return classify(op+": install", err)
+		return classifyHelm(op+": install", err)
 	}
 	up := action.NewUpgrade(cfg)
 	up.Namespace, up.PostRenderer, up.MaxHistory = st.Namespace, post, helmMaxHistory
 	if _, err = up.RunWithContext(ctx, st.Release, ch, spec.Artifacts.HelmValues); err != nil {
-		if rbErr := action.NewRollback(cfg).Run(st.Release); rbErr != nil {
-			err = errors.Join(err, rbErr)
-		}
-		return classify(op+": upgrade", err)
+		return classifyHelm(op+": upgrade", errors.Join(err, rollbackFailed(cfg, last)))
 	}
 	return nil
+}
+
+// rollbackFailed rolls the release back to prev when an upgrade recorded a failed revision
+// after it. An upgrade that failed before recording one (a chart that does not render)
+// changed nothing, and rolling back then would go one revision too far.
+func rollbackFailed(cfg *action.Configuration, prev *release.Release) error {
+	now, err := lastRelease(cfg, prev.Name)
+	if err != nil || now == nil || now.Version == prev.Version || now.Info.Status != release.StatusFailed {
+		return err
+	}
+	rb := action.NewRollback(cfg)
+	rb.Version = prev.Version
+	return rb.Run(prev.Name)
+}
+
+// classifyHelm classifies a Helm SDK error: API and network errors as classify does, and
+// anything else (a chart that does not load or render) as permanent.
+func classifyHelm(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var status apierrors.APIStatus
+	var ne net.Error
+	if errors.As(err, &status) || errors.As(err, &ne) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return classify(op, err)
+	}
+	return vim.Errorf(vim.ErrPermanent, op, "%v", err)
 }
 
 // lastRelease returns the latest revision of a release, or nil when there is none.
