@@ -64,6 +64,9 @@ func decodeObjects(data []byte) ([]*unstructured.Unstructured, error) {
 				return nil, err
 			}
 			for i := range list.Items {
+				if err := checkObject(&list.Items[i]); err != nil {
+					return nil, err
+				}
 				out = append(out, &list.Items[i])
 			}
 			continue
