@@ -49,9 +49,14 @@ func run(ctx context.Context, cfg config, out io.Writer) (int, error) {
 }
 
 // apiSuites lists the suite of every API the servers serve. A new API adds
-// its file of checks and one line here.
-func apiSuites(schemas *etsischema.Set, nfvo, _ *server) []check.Suite {
+// its file of checks and a line here. VNF LCM creates its instances of a
+// package onboarded to the VNFM's own catalogue; its last version's suite
+// deletes that package.
+func apiSuites(schemas *etsischema.Set, nfvo, vnfm *server) []check.Suite {
+	catalog := &lcmCatalog{pkgs: newVnfpkgm(schemas, vnfm)}
 	return []check.Suite{
 		vnfpkgmSuite(newVnfpkgm(schemas, nfvo)),
+		vnflcmSuite(newVnflcm(schemas, vnfm, 1, catalog), false),
+		vnflcmSuite(newVnflcm(schemas, vnfm, 2, catalog), true),
 	}
 }

@@ -35,13 +35,14 @@ func newServer(name, base string, cfg *config, problem check.Validator, cbs *cal
 	return s, nil
 }
 
-// observe hands every response to the API whose path it is under.
+// observe hands every response to the API version whose path it is
+// under; the versions of an API share its api_versions.
 func (s *server) observe(r *check.Response) {
 	s.mu.Lock()
 	apis := s.apis
 	s.mu.Unlock()
 	for _, a := range apis {
-		if strings.HasPrefix(r.URL.Path, "/"+a.name+"/") {
+		if strings.HasPrefix(r.URL.Path, a.prefix()+"/") || r.URL.Path == "/"+a.name+"/api_versions" {
 			a.observe(r)
 		}
 	}

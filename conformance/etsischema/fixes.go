@@ -32,7 +32,11 @@ type fix struct {
 	// document arrays of what they were: members ETSI types as one value
 	// where the spec has a list.
 	arrayAt []string
-	reason  string
+	// optional drops names from the "required" of the object at each
+	// slash-separated path ("" is the root): members the spec's own
+	// default selection leaves out of a list.
+	optional map[string][]string
+	reason   string
 }
 
 // fixes are the known defects of ETSI's 2.6.1 schemas, by the lower-case
@@ -103,6 +107,12 @@ var fixes = map[string]fix{
 	"sol005/vnfpackagemanagement-api/pkgmsubscriptions": {
 		arrayAt: []string{"items/properties/filter/properties/notificationTypes"}, reason: notificationTypesReason,
 	},
+	// SOL 003 §5.4.12.3.2: a list of occurrences leaves operationParams
+	// out unless all_fields or fields asks for it; the schema requires it.
+	"sol003/vnflifecyclemanagement-api/vnflcmopoccs": {
+		optional: map[string][]string{"items": {"operationParams"}},
+		reason:   "ETSI's file requires operationParams, which SOL 003 §5.4.12.3.2 excludes from a list by default; made optional",
+	},
 }
 
 const notificationTypesReason = "ETSI's SOL005 file types filter.notificationTypes as a string, not an array of them as the spec and SOL003's file do; made an array"
@@ -145,6 +155,11 @@ func (s *Set) applyFix(key string, doc any, f fix) (any, error) {
 	}
 	for at, values := range f.enum {
 		if err := extendEnum(doc, at, values); err != nil {
+			return nil, fmt.Errorf("%s%s: %w", name, suffix, err)
+		}
+	}
+	for at, names := range f.optional {
+		if err := dropRequired(doc, at, names); err != nil {
 			return nil, fmt.Errorf("%s%s: %w", name, suffix, err)
 		}
 	}
@@ -217,5 +232,33 @@ func wrapArray(doc any, at string) error {
 		return nil // a corrected copy
 	}
 	parent[member] = map[string]any{"type": "array", "items": parent[member]}
+	return nil
+}
+
+// dropRequired removes names from the "required" list of the object at
+// the slash-separated path at inside doc ("" for doc itself).
+func dropRequired(doc any, at string, names []string) error {
+	node := doc
+	if at != "" {
+		for _, seg := range strings.Split(at, "/") {
+			obj, ok := node.(map[string]any)
+			if !ok {
+				return fmt.Errorf("no object at %s", at)
+			}
+			node = obj[seg]
+		}
+	}
+	obj, ok := node.(map[string]any)
+	if !ok {
+		return fmt.Errorf("no object at %q", at)
+	}
+	req, ok := obj["required"].([]any)
+	if !ok {
+		return fmt.Errorf("no required list at %q", at)
+	}
+	obj["required"] = slices.DeleteFunc(req, func(v any) bool {
+		s, _ := v.(string)
+		return slices.Contains(names, s)
+	})
 	return nil
 }

@@ -43,6 +43,9 @@ func defective() fstest.MapFS {
 		"SOL003/VNFPackageManagement-API/vnfPkgInfo.schema.json": {Data: []byte(
 			`{"type": "object", "properties": {"onboardingState": {"type": "string", "enum": ["CREATED", "ONBOARDED"]}}}`)},
 		"SOL005/VNFPackageManagement-API/vnfPkgsInfo.schema.json": {Data: []byte(`{"type": "array", "items": {}}`)},
+		// A member the spec's default selection leaves out, required.
+		"SOL003/VNFLifecycleManagement-API/VnfLcmOpOccs.schema.json": {Data: []byte(
+			`{"type": "array", "items": {"type": "object", "required": ["id", "operationParams"]}}`)},
 		// One value typed where the spec has a list of them.
 		"SOL005/VNFPackageManagement-API/PkgmSubscription.schema.json": {Data: []byte(
 			`{"type": "object", "properties": {"filter": {"type": "object", "properties": {"notificationTypes": {"type": "string", "enum": ["A"]}}}}}`)},
@@ -74,6 +77,8 @@ func TestSchemaWorkarounds(t *testing.T) {
 		{name: "enumeration extended", schema: "SOL003/VNFPackageManagement-API/vnfPkgInfo",
 			valid:   []string{`{"onboardingState": "ERROR"}`, `{"onboardingState": "CREATED"}`},
 			invalid: []string{`{"onboardingState": "BROKEN"}`}, fixed: true},
+		{name: "member made optional", schema: "SOL003/VNFLifecycleManagement-API/VnfLcmOpOccs",
+			valid: []string{`[{"id": "o"}]`, `[{"id": "o", "operationParams": {}}]`}, invalid: []string{`[{}]`}, fixed: true},
 		{name: "member made a list", schema: "SOL005/VNFPackageManagement-API/PkgmSubscription",
 			valid:   []string{`{"filter": {"notificationTypes": ["A"]}}`, `{"filter": {}}`},
 			invalid: []string{`{"filter": {"notificationTypes": "A"}}`, `{"filter": {"notificationTypes": ["B"]}}`}, fixed: true},
