@@ -90,7 +90,12 @@ func runnerFor(t *testing.T, base string) *vnfpkgm {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := newServer("nfvo", base, cfg, problem, nil)
+	cbs, err := startCallbacks("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cbs.close)
+	srv, err := newServer("nfvo", base, cfg, problem, cbs)
 	if err != nil {
 		t.Fatal(err)
 	}
