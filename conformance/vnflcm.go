@@ -37,8 +37,9 @@ func (c *lcmCatalog) onboarded(ctx context.Context) (onboarded, error) {
 }
 
 // vnflcm checks one major version of SOL 003 VNF lifecycle management on
-// the VNFM. Nothing it does needs a VIM: instances are created, read,
-// modified and deleted, never instantiated.
+// the VNFM. Only the lifecycle checks, run with --instantiate, need a VIM:
+// the others create, read, modify and delete instances, never
+// instantiated.
 type vnflcm struct {
 	*api
 	runID   string
@@ -50,6 +51,8 @@ type vnflcm struct {
 	modified lazy[opOcc]
 	sub      lazy[subscribed]
 	filtered lazy[[]instance]
+	// life is the instance the lifecycle checks instantiate.
+	life lazy[lifecycle]
 }
 
 // instance is VnfInstance as far as the checks read it.
@@ -153,6 +156,7 @@ func vnflcmSuite(l *vnflcm, last bool) check.Suite {
 		check.Check{Name: "retry, rollback, fail, cancel of a COMPLETED occurrence: 409 ProblemDetails", Run: l.checkOpConflict},
 		check.Check{Name: "DELETE /vnf_instances/{id}: 204, then GET and DELETE: 404", Run: l.checkDelete},
 	)
+	cs = append(cs, l.lifecycleChecks()...)
 	cs = append(cs, l.subscriptionChecks()...)
 	cs = append(cs, l.queryChecks()...)
 	cs = append(cs, check.Check{Name: "cleanup: every instance and subscription the run created is deleted", Run: l.checkCleanup})
@@ -653,13 +657,30 @@ func (l *vnflcm) checkCleanup(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// remove deletes what path names; gone already is fine.
+// remove deletes what path names; gone already is fine. An instance
+// still INSTANTIATED (409) is first terminated.
 func (l *vnflcm) remove(ctx context.Context, path string) error {
-	r, err := l.client().Do(ctx, check.Request{Method: http.MethodDelete, Path: path})
-	if err == nil {
-		err = r.ExpectStatus(http.StatusNoContent, http.StatusNotFound)
+	del := check.Request{Method: http.MethodDelete, Path: path}
+	r, err := l.client().Do(ctx, del)
+	if err != nil || r.Status != http.StatusConflict || !strings.HasPrefix(path, l.prefix()+"/vnf_instances/") {
+		if err == nil {
+			err = r.ExpectStatus(http.StatusNoContent, http.StatusNotFound)
+		}
+		return err
 	}
-	return err
+	id := path[strings.LastIndex(path, "/")+1:]
+	r, err = l.client().Do(ctx, check.Request{Method: http.MethodPost, Path: path + "/terminate",
+		Body: []byte(`{"terminationType": "FORCEFUL"}`), ContentType: check.JSON})
+	if err == nil {
+		_, err = l.accepted(ctx, r, id, "TERMINATE")
+	}
+	if err != nil {
+		return fmt.Errorf("terminate %s to delete it: %w", path, err)
+	}
+	if r, err = l.client().Do(ctx, del); err != nil {
+		return err
+	}
+	return r.ExpectStatus(http.StatusNoContent, http.StatusNotFound)
 }
 
 // checkPackageCleanup deletes the package the instances were made of,

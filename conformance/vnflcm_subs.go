@@ -172,7 +172,7 @@ func (l *vnflcm) followInstance(ctx context.Context, sub subscribed) error {
 	if err != nil {
 		return err
 	}
-	errs := []error{l.expectLCMNotification(ctx, sub, inst.ID, lcmCreationType, "")}
+	errs := []error{l.expectLCMNotification(ctx, sub, inst.ID, lcmCreationType, "", "")}
 	r, err := l.patch(ctx, inst.ID, "", map[string]any{"metadata": map[string]any{"notified": "yes"}})
 	if err == nil {
 		_, err = l.accepted(ctx, r, inst.ID, "MODIFY_INFO")
@@ -180,7 +180,7 @@ func (l *vnflcm) followInstance(ctx context.Context, sub subscribed) error {
 	if err != nil {
 		return errors.Join(append(errs, err)...)
 	}
-	errs = append(errs, l.expectLCMNotification(ctx, sub, inst.ID, lcmOpOccType, "COMPLETED"))
+	errs = append(errs, l.expectLCMNotification(ctx, sub, inst.ID, lcmOpOccType, "MODIFY_INFO", "COMPLETED"))
 	r, err = l.client().Do(ctx, check.Request{Method: http.MethodDelete, Path: l.path(inst.ID)})
 	if err == nil {
 		err = r.ExpectStatus(http.StatusNoContent)
@@ -188,19 +188,20 @@ func (l *vnflcm) followInstance(ctx context.Context, sub subscribed) error {
 	if err != nil {
 		return errors.Join(append(errs, err)...)
 	}
-	errs = append(errs, l.expectLCMNotification(ctx, sub, inst.ID, lcmDeletionType, ""))
+	errs = append(errs, l.expectLCMNotification(ctx, sub, inst.ID, lcmDeletionType, "", ""))
 	return errors.Join(errs...)
 }
 
-// expectLCMNotification waits for the notification of type typ (in
-// operationState state, if given) about instance id at sub's callback, and
-// checks it against its schema, the subscription and its credentials.
-func (l *vnflcm) expectLCMNotification(ctx context.Context, sub subscribed, id, typ, state string) error {
-	what := strings.TrimSpace(typ + " " + state)
+// expectLCMNotification waits for the notification of type typ (of
+// operation in operationState state, if given) about instance id at sub's
+// callback, and checks it against its schema, the subscription and its
+// credentials.
+func (l *vnflcm) expectLCMNotification(ctx context.Context, sub subscribed, id, typ, operation, state string) error {
+	what := strings.TrimSpace(typ + " " + operation + " " + state)
 	n, err := l.srv.callbacks.wait(ctx, sub.name, what, func(n notification) bool {
 		var got lcmNotification
 		return n.decode(&got) == nil && got.NotificationType == typ && got.VnfInstanceID == id &&
-			(state == "" || got.OperationState == state)
+			(operation == "" || got.Operation == operation) && (state == "" || got.OperationState == state)
 	})
 	if err != nil {
 		return err

@@ -11,6 +11,10 @@
 # needed as servers gain APIs. The VNF package checks build packages from the repository's
 # sources (each with a fresh vnfdId), onboard them, and serve one to upload_from_uri from an
 # HTTP server the runner starts on 127.0.0.1; everything they onboard is disabled and deleted.
+# The subscription checks receive notifications on another server the runner starts on 127.0.0.1.
+# The VNF LCM checks onboard a package to the VNFM's own catalogue (the VNFM runs standalone) and
+# need no VIM; with CADENZA_KUBECONFIG set (e.g. from `hack/k8s-testenv.sh ensure`) the VNFM gets
+# it as its default VIM and the runner also instantiates and terminates a small CNF there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -88,8 +92,12 @@ start() {
 	local name=$1
 	make_db "$name"
 	mkdir -p "$work/$name"
+	local extra=()
+	if [ "$name" = vnfm ] && [ -n "${CADENZA_KUBECONFIG:-}" ]; then
+		extra=(--vim-kubeconfig "$CADENZA_KUBECONFIG")
+	fi
 	bin/"$name" --listen 127.0.0.1:0 --db "$DSN" --data-dir "$work/$name" --auth oauth2 \
-		--log-format json >"$work/$name.log" 2>&1 &
+		--log-format json "${extra[@]}" >"$work/$name.log" 2>&1 &
 	local pid=$! addr=""
 	pids+=("$pid")
 	for _ in $(seq 1 200); do
@@ -123,6 +131,11 @@ ready "$nfvo"
 ready "$vnfm"
 log "NFVO $nfvo, VNFM $vnfm; running the checks"
 
+runner=(--nfvo "$nfvo" --vnfm "$vnfm" --client-id conformance --package-sources "$PWD")
+if [ -n "${CADENZA_KUBECONFIG:-}" ]; then
+	log "instantiating on the Kubernetes VIM of $CADENZA_KUBECONFIG"
+	runner+=(--instantiate)
+fi
 status=0
-"$work/conformance" --nfvo "$nfvo" --vnfm "$vnfm" --client-id conformance --package-sources "$PWD" "$@" || status=$?
+"$work/conformance" "${runner[@]}" "$@" || status=$?
 exit "$status"
