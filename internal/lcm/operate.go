@@ -25,7 +25,12 @@ func (s *Service) Operate(ctx context.Context, id string, req OperateRequest, pa
 	return s.start(ctx, id, startSpec{op: OpOperate, req: Request{Operate: &req}, params: params, want: Instantiated})
 }
 
+// operate drives the VNF to the requested state; a GRACEFUL stop first
+// gives the VNF its timeout to finish its work.
 func (s *Service) operate(ctx context.Context, op *OpOcc, inst *VNFInstance) (outcome, error) {
+	if err := gracePeriod(ctx, op); err != nil {
+		return outcome{}, err
+	}
 	return s.operateTo(ctx, inst, op.Request.Operate.ChangeStateTo)
 }
 

@@ -1,8 +1,10 @@
 package lcm
 
 import (
+	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/cadenza-mano/cadenza/internal/vim"
 )
@@ -62,6 +64,33 @@ func TestPlan(t *testing.T) {
 			}
 			if ns, _ := tt.params[ParamNamespace].(string); spec.Namespace != ns {
 				t.Errorf("namespace %q, want %q", spec.Namespace, ns)
+			}
+		})
+	}
+}
+
+func TestGracePeriod(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	tests := []struct {
+		name  string
+		op    OpOcc
+		waits bool
+	}{
+		{"forceful terminate", OpOcc{StartTime: now, Request: Request{Terminate: &TerminateRequest{Type: Forceful, GracefulTimeout: 60}}}, false},
+		{"graceful terminate", OpOcc{StartTime: now, Request: Request{Terminate: &TerminateRequest{Type: Graceful, GracefulTimeout: 60}}}, true},
+		{"graceful terminate already waited", OpOcc{StartTime: now.Add(-time.Hour), Request: Request{Terminate: &TerminateRequest{Type: Graceful, GracefulTimeout: 60}}}, false},
+		{"graceful stop", OpOcc{StartTime: now, Request: Request{Operate: &OperateRequest{ChangeStateTo: Stopped, StopType: Graceful, GracefulTimeout: 60}}}, true},
+		{"start", OpOcc{StartTime: now, Request: Request{Operate: &OperateRequest{ChangeStateTo: Started, StopType: Graceful, GracefulTimeout: 60}}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithCancel(t.Context())
+			cancel() // a wait returns the context's error at once
+			err := gracePeriod(ctx, &tt.op)
+			if waited := err != nil; waited != tt.waits {
+				t.Fatalf("waited %v, want %v", waited, tt.waits)
 			}
 		})
 	}

@@ -45,14 +45,21 @@ func (s *Service) terminate(ctx context.Context, op *OpOcc, inst *VNFInstance) (
 	}}, nil
 }
 
-// gracePeriod waits what remains of a graceful termination's timeout,
-// counted from the operation's start so a rerun does not wait again.
+// gracePeriod waits what remains of a graceful termination's (or stop's)
+// timeout, counted from the operation's start so a rerun does not wait
+// again.
 func gracePeriod(ctx context.Context, op *OpOcc) error {
-	r := op.Request.Terminate
-	if r.Type != Graceful || r.GracefulTimeout <= 0 {
+	typ, timeout := Forceful, 0
+	if r := op.Request.Terminate; r != nil {
+		typ, timeout = r.Type, r.GracefulTimeout
+	}
+	if r := op.Request.Operate; r != nil && r.ChangeStateTo == Stopped {
+		typ, timeout = r.StopType, r.GracefulTimeout
+	}
+	if typ != Graceful || timeout <= 0 {
 		return nil
 	}
-	left := time.Until(op.StartTime.Add(time.Duration(r.GracefulTimeout) * time.Second))
+	left := time.Until(op.StartTime.Add(time.Duration(timeout) * time.Second))
 	if left <= 0 {
 		return nil
 	}

@@ -99,8 +99,10 @@ type subscriptionLister struct {
 	api string
 }
 
+// Schema is the schema subscription filters are checked against.
 func (l subscriptionLister) Schema() *query.Schema { return notify.Schema }
 
+// List lists one page of the version's subscriptions.
 func (l subscriptionLister) List(ctx context.Context, f query.Filter, after int64, limit int) (store.Page[notify.Subscription], error) {
 	return l.n.List(ctx, l.api, f, after, limit)
 }
