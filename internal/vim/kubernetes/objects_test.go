@@ -87,6 +87,18 @@ func TestObjectsInAPIServer(t *testing.T) {
 			}
 		})
 	}
+	// A converge to a spec without the VM VDU (a flavour change) removes its objects.
+	spec.VDUs, spec.ConnectionPoints = spec.VDUs[:1], spec.ConnectionPoints[:1]
+	if err := d.Deploy(t.Context(), h, spec); err != nil {
+		t.Fatalf("deploy without VM: %v", err)
+	}
+	st, err := d.Observe(t.Context(), h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := st.VDUs["VM"]; ok || len(st.ConnectionPoints) != 1 || len(st.VNFCs) != 1 {
+		t.Errorf("after dropping VM: vdus %v, cps %v, %d vnfcs; want WEB only", st.VDUs, st.ConnectionPoints, len(st.VNFCs))
+	}
 	if err := d.Delete(t.Context(), h); err != nil {
 		t.Fatalf("delete: %v", err)
 	}
