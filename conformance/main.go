@@ -17,6 +17,18 @@
 // upload_from_uri from an HTTP server on --file-server, which the NFVO must
 // reach.
 //
+// The subscription checks (vnfpkgm_subs.go, vnflcm_subs.go) subscribe
+// callbacks served by an HTTP server the run starts on --callback-server,
+// which the servers must reach: it answers the SOL 013 test GET with 204
+// (or 404 for the callbacks meant to fail it) and records every
+// notification, which the checks then validate against ETSI's schemas.
+//
+// The VNF LCM checks (vnflcm*.go) run against /vnflcm/v1 and /vnflcm/v2
+// of the VNFM, creating instances of a package they onboard to the
+// VNFM's own catalogue (/vnfpkgm/v1 of a standalone VNFM). They need no
+// VIM, except the lifecycle checks of --instantiate, which instantiate
+// and terminate a one-pod CNF on the VNFM's default Kubernetes VIM.
+//
 // To add an API: describe it with newAPI (name, major version, ETSI schema
 // folders, URL tree with allowed methods, a request that takes a JSON body,
 // and how to name an instance of each resource), start its suite with
