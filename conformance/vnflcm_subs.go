@@ -45,7 +45,7 @@ func (l *vnflcm) subscriptionChecks() []check.Check {
 		{Name: "POST /subscriptions: callback tested, 201, Location, LccnSubscription, no password echoed", Run: l.checkSubscribe},
 		{Name: "POST the same subscription again: 303 See Other to the existing one", Run: l.checkSubscribeDuplicate},
 		{Name: "POST with a callback failing the test GET: 4xx ProblemDetails", Run: l.checkSubscribeRefused},
-		{Name: "GET /subscriptions with a filter on callbackUri: that subscription alone, LccnSubscriptions", Run: l.checkSubscriptionFilter},
+		{Name: "GET /subscriptions with a filter on callbackUri: that subscription alone, LccnSubscriptions, no password", Run: l.checkSubscriptionFilter},
 		{Name: "GET /subscriptions/{id}: 200 LccnSubscription, no password", Run: l.checkGetSubscription},
 		{Name: "DELETE /subscriptions/{id}: 204, then GET and DELETE: 404", Run: l.checkDeleteSubscription},
 		{Name: "notifications: identifier creation, MODIFY_INFO occurrence, identifier deletion delivered valid with Basic auth; a filter on another name receives none", Run: l.checkNotifications},
@@ -123,10 +123,13 @@ func (l *vnflcm) checkSubscriptionFilter(ctx context.Context) error {
 		return err
 	}
 	got, err := ids(items)
-	if err == nil && (len(got) != 1 || !got[sub.ID]) {
-		err = fmt.Errorf("filter on callbackUri selected %v, want %s alone", got, sub.ID)
+	if err != nil {
+		return err
 	}
-	return err
+	if len(got) != 1 || !got[sub.ID] {
+		return fmt.Errorf("filter on callbackUri selected %v, want %s alone", got, sub.ID)
+	}
+	return sub.notListed(items)
 }
 
 func (l *vnflcm) checkGetSubscription(ctx context.Context) error {

@@ -61,7 +61,7 @@ func (p *vnfpkgm) subscriptionChecks() []check.Check {
 		{Name: "POST the same subscription again: 303 See Other to the existing one", Run: p.checkSubscribeDuplicate},
 		{Name: "POST with a callback failing the test GET: 4xx ProblemDetails, nothing created", Run: p.checkSubscribeRefused},
 		{Name: "POST with a malformed subscription: 400 ProblemDetails", Run: p.checkSubscribeBad},
-		{Name: "GET /subscriptions with a filter on callbackUri: that subscription alone, PkgmSubscriptions", Run: p.checkSubscriptionFilter},
+		{Name: "GET /subscriptions with a filter on callbackUri: that subscription alone, PkgmSubscriptions, no password", Run: p.checkSubscriptionFilter},
 		{Name: "GET /subscriptions/{id}: 200 PkgmSubscription, no password", Run: p.checkGetSubscription},
 		{Name: "DELETE /subscriptions/{id}: 204, then GET and DELETE: 404", Run: p.checkDeleteSubscription},
 		{Name: "notifications: onboarding, OP_STATE_CHANGE and PKG_DELETE delivered valid with Basic auth; a filter on another vnfdId receives none", Run: p.checkNotifications},
@@ -134,6 +134,18 @@ func (a *api) subscribe(ctx context.Context, schema, name string, filter map[str
 func (s subscribed) notEchoed(r *check.Response) error {
 	if strings.Contains(string(r.Body), s.password) {
 		return fmt.Errorf("%s: the body holds the callback's password", r)
+	}
+	return nil
+}
+
+// notListed checks that no listed subscription shows the password.
+func (s subscribed) notListed(items []item) error {
+	b, err := json.Marshal(items)
+	if err != nil {
+		return err
+	}
+	if strings.Contains(string(b), s.password) {
+		return errors.New("the subscription list holds the callback's password")
 	}
 	return nil
 }
@@ -230,7 +242,7 @@ func (p *vnfpkgm) checkSubscriptionFilter(ctx context.Context) error {
 	if len(got) != 1 || !got[sub.ID] {
 		return fmt.Errorf("filter on callbackUri selected %v, want %s alone", got, sub.ID)
 	}
-	return nil
+	return sub.notListed(items)
 }
 
 func (p *vnfpkgm) checkGetSubscription(ctx context.Context) error {
