@@ -520,13 +520,19 @@ func (l *vnflcm) checkTasksConflict(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("set up: %w", err)
 	}
-	var errs []error
+	tasks := map[string]string{}
 	for _, t := range lcmTasks {
-		if t.body == "" {
-			continue
+		if t.body != "" {
+			tasks[t.name] = t.body
 		}
-		r, err := l.client().Do(ctx, check.Request{Method: http.MethodPost, Path: l.path(inst.ID) + "/" + t.name,
-			Body: []byte(t.body), ContentType: check.JSON})
+	}
+	if l.major >= 2 {
+		tasks["change_vnfpkg"] = `{"vnfdId": "` + inst.VnfdID + `"}`
+	}
+	var errs []error
+	for name, body := range tasks {
+		r, err := l.client().Do(ctx, check.Request{Method: http.MethodPost, Path: l.path(inst.ID) + "/" + name,
+			Body: []byte(body), ContentType: check.JSON})
 		if err == nil {
 			err = l.problem(r, http.StatusConflict)
 		}
