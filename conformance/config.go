@@ -33,8 +33,8 @@ type config struct {
 	// Callbacks is where the run serves the callbacks of its
 	// subscriptions.
 	Callbacks string
-	// Instantiate runs the VNF LCM checks that instantiate a CNF on the
-	// VNFM's default VIM.
+	// Instantiate runs the VNF LCM checks that take a CNF through its
+	// lifecycle on the VNFM's default VIM.
 	Instantiate bool
 }
 
@@ -53,7 +53,7 @@ func (c *config) addFlags(cmd *cobra.Command) {
 	fs.StringVar(&c.RunID, "run-id", "", "tag for what the run creates (default: random)")
 	fs.StringVar(&c.Sources, "package-sources", "", "repository root holding the VNF package sources the run builds and onboards (default: the working directory or the nearest one above it that holds them)")
 	fs.StringVar(&c.Callbacks, "callback-server", "127.0.0.1:0", "address of the HTTP server the run starts to receive notifications at; the servers must reach it")
-	fs.BoolVar(&c.Instantiate, "instantiate", false, "also instantiate and terminate a small CNF on the VNFM's default VIM (a VNFM started with --vim-kubeconfig)")
+	fs.BoolVar(&c.Instantiate, "instantiate", false, "also take a small CNF through its lifecycle (instantiate, scale, heal, operate, terminate) on the VNFM's default VIM (a VNFM started with --vim-kubeconfig)")
 	fs.StringVar(&c.FileServer, "file-server", "127.0.0.1:0", "address of the HTTP server the run starts to offer packages to upload_from_uri; the NFVO must reach it")
 }
 

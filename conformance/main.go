@@ -26,8 +26,9 @@
 // The VNF LCM checks (vnflcm*.go) run against /vnflcm/v1 and /vnflcm/v2
 // of the VNFM, creating instances of a package they onboard to the
 // VNFM's own catalogue (/vnfpkgm/v1 of a standalone VNFM). They need no
-// VIM, except the lifecycle checks of --instantiate, which instantiate
-// and terminate a one-pod CNF on the VNFM's default Kubernetes VIM.
+// VIM, except the lifecycle checks of --instantiate, which take a CNF
+// through instantiate, scale out, scale to level, scale in, heal, stop,
+// start and terminate on the VNFM's default Kubernetes VIM.
 //
 // To add an API: describe it with newAPI (name, major version, ETSI schema
 // folders, URL tree with allowed methods, a request that takes a JSON body,

@@ -201,10 +201,18 @@ func (l *vnflcm) followInstance(ctx context.Context, sub subscribed) error {
 // credentials.
 func (l *vnflcm) expectLCMNotification(ctx context.Context, sub subscribed, id, typ, operation, state string) error {
 	what := strings.TrimSpace(typ + " " + operation + " " + state)
+	return l.expectLCMNotificationOf(ctx, sub, id, typ, what, func(got lcmNotification) bool {
+		return (operation == "" || got.Operation == operation) && (state == "" || got.OperationState == state)
+	})
+}
+
+// expectLCMNotificationOf is expectLCMNotification for the first
+// notification of type typ about instance id that match accepts.
+func (l *vnflcm) expectLCMNotificationOf(ctx context.Context, sub subscribed, id, typ, what string,
+	match func(lcmNotification) bool) error {
 	n, err := l.srv.callbacks.wait(ctx, sub.name, what, func(n notification) bool {
 		var got lcmNotification
-		return n.decode(&got) == nil && got.NotificationType == typ && got.VnfInstanceID == id &&
-			(operation == "" || got.Operation == operation) && (state == "" || got.OperationState == state)
+		return n.decode(&got) == nil && got.NotificationType == typ && got.VnfInstanceID == id && match(got)
 	})
 	if err != nil {
 		return err

@@ -161,6 +161,14 @@ func TestVnflcmChecksCatchDefects(t *testing.T) {
 			before: dropJSONMember("/subscriptions", "filter")},
 		{name: "occurrence reported FAILED", fails: "PATCH with If-Match",
 			after: rewriteJSON(`"operationState":"COMPLETED"`, `"operationState":"FAILED"`)},
+		{name: "scale level misreported", fails: "scale_to_level level_2",
+			after: rewriteJSON(`"scaleLevel":2`, `"scaleLevel":1`)},
+		{name: "stop not done", fails: "operate STOPPED",
+			before: func(r *http.Request) {
+				if strings.HasSuffix(r.URL.Path, "/operate") {
+					r.URL.Path = strings.TrimSuffix(r.URL.Path, "/operate") + "/heal"
+				}
+			}},
 		{name: "termination not done", fails: "terminate FORCEFUL",
 			before: func(r *http.Request) {
 				if strings.HasSuffix(r.URL.Path, "/terminate") && !strings.Contains(r.URL.Path, "/vnflcm/v1/") {
