@@ -49,10 +49,11 @@ test-e2e:
 	$(GO) test -tags e2e -count=1 -timeout 10m -run 'Crash' ./internal/jobs/...
 
 # The conformance runner against NFVO and VNFM started on SQLite, then on
-# PostgreSQL.
+# PostgreSQL; with the test control plane as the VNFM's VIM it also takes a
+# CNF through its whole lifecycle on both API versions.
 test-conformance: build
-	hack/conformance.sh sqlite
-	hack/conformance.sh postgres
+	CADENZA_KUBECONFIG=$$(hack/k8s-testenv.sh kubeconfig) hack/conformance.sh sqlite
+	CADENZA_KUBECONFIG=$$(hack/k8s-testenv.sh kubeconfig) hack/conformance.sh postgres
 
 # Third-party clients, unchanged, against our servers.
 test-clients:
