@@ -1,0 +1,121 @@
+//go:build e2e
+
+package lcm
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cadenza-mano/cadenza/internal/jobs"
+	"github.com/cadenza-mano/cadenza/internal/store"
+	"github.com/cadenza-mano/cadenza/internal/testenv"
+	"github.com/cadenza-mano/cadenza/internal/vim"
+	"github.com/cadenza-mano/cadenza/internal/vim/kubernetes"
+)
+
+// envConcurrentN sets how many instantiations TestConcurrentInstantiations
+// starts at once (default 1000, the goal).
+const envConcurrentN = "CADENZA_LCM_CONCURRENT_N"
+
+// TestConcurrentInstantiations starts many instantiations at once on the
+// real Kubernetes control plane and reports how long until every one is
+// COMPLETED, then terminates them all. It loads the control plane, hence
+// the e2e tag.
+func TestConcurrentInstantiations(t *testing.T) {
+	cfg := testenv.Kubernetes(t)
+	n := 1000
+	if v, err := strconv.Atoi(os.Getenv(envConcurrentN)); err == nil && v > 0 {
+		n = v
+	}
+	drv, err := kubernetes.New(cfg, kubernetes.Options{ReadyTimeout: 5 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(t.Context(), "sqlite://"+filepath.Join(t.TempDir(), "t.db"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	runner, err := jobs.New(t.Context(), db, jobs.Options{Queues: map[string]int{jobs.QueueDefault: 200},
+		PollInterval: 50 * time.Millisecond, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &testBundle{runner: runner, pkgs: &dirSource{pkgs: map[string]*Package{}}}
+	b.pkgs.add(t, manifestsCNF, manifestsEntry)
+	b.svc, err = NewService(db, runner, Options{Granter: LocalGranter{Logger: quiet}, Packages: b.pkgs, Logger: quiet,
+		Drivers: DriverFactoryFunc(func(context.Context, *vim.Connection) (vim.Driver, error) { return drv, nil })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := runner.Start(context.WithoutCancel(t.Context())); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = runner.Stop(context.Background()) })
+
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = b.create(t)
+	}
+	start := time.Now()
+	ops := b.startAll(t, ids, func(id string) (string, error) {
+		it, err := b.svc.Instantiate(t.Context(), id, InstantiateRequest{FlavourID: "default", AdditionalParams: manifests}, nil)
+		return it.ID, err
+	})
+	b.waitAll(t, ops, 10*time.Minute)
+	took := time.Since(start)
+	t.Logf("%d concurrent instantiations: all COMPLETED after %v", n, took.Round(time.Millisecond))
+
+	ops = b.startAll(t, ids, func(id string) (string, error) {
+		it, err := b.svc.Terminate(t.Context(), id, TerminateRequest{Type: Forceful}, nil)
+		return it.ID, err
+	})
+	b.waitAll(t, ops, 10*time.Minute)
+}
+
+// startAll starts one operation per instance from as many goroutines.
+func (b *testBundle) startAll(t *testing.T, ids []string, start func(id string) (string, error)) []string {
+	ops := make([]string, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Go(func() {
+			op, err := start(id)
+			if err != nil {
+				t.Error(err)
+			}
+			ops[i] = op
+		})
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	return ops
+}
+
+// waitAll waits until every operation is COMPLETED.
+func (b *testBundle) waitAll(t *testing.T, ops []string, limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	for _, id := range ops {
+		for {
+			it, err := b.svc.OpOccs().Get(t.Context(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st := it.Doc.State; st == Completed {
+				break
+			} else if st.Final() || st == FailedTemp {
+				t.Fatalf("op %s ended %s: %+v", id, st, it.Doc.Error)
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("op %s still %s", id, it.Doc.State)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+}
