@@ -3,6 +3,7 @@ package lcm
 import (
 	"context"
 	"testing"
+	"time"
 )
 
 func TestLifecycle(t *testing.T) {
@@ -260,4 +261,37 @@ func TestCancel(t *testing.T) {
 	if _, err := b.svc.Cancel(ctx, it.ID, "GRACEFUL"); !isErr(err, ErrState) {
 		t.Fatalf("cancel of a final op: %v", err)
 	}
+}
+
+func TestCancelInterruptsVIMCall(t *testing.T) {
+	t.Parallel()
+	b := setup(t, true)
+	ctx := t.Context()
+	id := b.create(t)
+	b.drv.HangNext("Deploy")
+	it, err := b.svc.Instantiate(ctx, id, InstantiateRequest{FlavourID: "default", AdditionalParams: manifests}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for !b.deployStarted(t, it.ID) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := b.svc.Cancel(ctx, it.ID, "FORCEFUL"); err != nil {
+		t.Fatal(err)
+	}
+	op := b.wait(t, it.ID)
+	if op.State != FailedTemp || op.Error == nil || op.Error.Status != 409 {
+		t.Fatalf("cancelled op is %s with %+v, want FAILED_TEMP with a 409 problem", op.State, op.Error)
+	}
+	b.ends(t, RolledBack)(b.svc.Rollback(ctx, it.ID))
+}
+
+// deployStarted reports whether op occ id has recorded its Handle, which
+// it does right before Deploy.
+func (b *testBundle) deployStarted(t *testing.T, id string) bool {
+	it, err := b.svc.OpOccs().Get(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return it.Doc.Handle != nil
 }

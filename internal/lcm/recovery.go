@@ -79,8 +79,9 @@ func (s *Service) Fail(ctx context.Context, id string) (store.Item[OpOcc], error
 }
 
 // Cancel asks a running operation to stop. A STARTING one ends
-// ROLLED_BACK and a PROCESSING or ROLLING_BACK one FAILED_TEMP, when its
-// worker next looks (at the latest when its current VIM call returns).
+// ROLLED_BACK; a PROCESSING or ROLLING_BACK one ends FAILED_TEMP within
+// about cancelPoll, its VIM call in flight interrupted (the VIM may be
+// left part way: retry and rollback reconcile from there).
 func (s *Service) Cancel(ctx context.Context, id, mode string) (store.Item[OpOcc], error) {
 	return s.ops.Update(ctx, id, 0, func(o *OpOcc) error {
 		switch o.State {

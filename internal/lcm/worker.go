@@ -67,7 +67,7 @@ func (s *Service) run(ctx context.Context, id string, complete func(context.Cont
 	if op.IsCancelPending {
 		return s.failed(ctx, op, ErrCancelled, complete)
 	}
-	out, err := s.step(ctx, &op)
+	out, err := s.cancellableStep(ctx, &op)
 	if err != nil {
 		return s.failed(ctx, op, err, complete)
 	}
@@ -76,6 +76,46 @@ func (s *Service) run(ctx context.Context, id string, complete func(context.Cont
 		final = RolledBack
 	}
 	return s.end(ctx, op, final, out, complete)
+}
+
+// cancelPoll is how often a running step looks for a cancel request.
+const cancelPoll = 250 * time.Millisecond
+
+// cancellableStep runs step with a ctx that is cancelled, with cause
+// ErrCancelled, when a cancel of the operation is requested, so a cancel
+// interrupts a VIM call in flight. The VIM may be left part way; retry
+// and rollback reconcile from there.
+func (s *Service) cancellableStep(ctx context.Context, op *OpOcc) (outcome, error) {
+	stepCtx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	done := make(chan struct{})
+	defer close(done)
+	go s.watchCancel(stepCtx, op.ID, cancel, done)
+	out, err := s.step(stepCtx, op)
+	if err != nil && errors.Is(context.Cause(stepCtx), ErrCancelled) {
+		return out, fmt.Errorf("%w: %v", ErrCancelled, err)
+	}
+	return out, err
+}
+
+// watchCancel polls the occurrence until done, and cancels with
+// ErrCancelled once a cancel is pending.
+func (s *Service) watchCancel(ctx context.Context, id string, cancel context.CancelCauseFunc, done <-chan struct{}) {
+	t := time.NewTicker(cancelPoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if it, err := s.ops.Get(ctx, id); err == nil && it.Doc.IsCancelPending {
+			cancel(ErrCancelled)
+			return
+		}
+	}
 }
 
 // step runs the operation's (or its rollback's) reconciling step.

@@ -20,6 +20,7 @@ type Driver struct {
 	mu     sync.Mutex
 	calls  []string
 	fail   map[string][]error
+	hang   map[string]int
 	vnfs   map[string]*vnf // by Handle.VNFInstanceID
 	serial int
 }
@@ -34,7 +35,7 @@ var _ vim.Driver = (*Driver)(nil)
 
 // NewDriver returns an empty VIM.
 func NewDriver() *Driver {
-	return &Driver{fail: map[string][]error{}, vnfs: map[string]*vnf{}}
+	return &Driver{fail: map[string][]error{}, vnfs: map[string]*vnf{}, hang: map[string]int{}}
 }
 
 // FailNext makes the next call of method return err.
@@ -51,6 +52,29 @@ func (d *Driver) record(method string) error {
 		return errs[0]
 	}
 	return nil
+}
+
+// HangNext makes the next call of method (Deploy only) hang until its ctx
+// ends, as a VIM that never answers does.
+func (d *Driver) HangNext(method string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.hang[method]++
+}
+
+// hangs waits for ctx's end if method was made to hang.
+func (d *Driver) hangs(ctx context.Context, method string) error {
+	d.mu.Lock()
+	n := d.hang[method]
+	if n > 0 {
+		d.hang[method] = n - 1
+	}
+	d.mu.Unlock()
+	if n == 0 {
+		return nil
+	}
+	<-ctx.Done()
+	return vim.ContextError(method, ctx.Err())
 }
 
 // Count is how often method was called.
@@ -98,7 +122,10 @@ func (d *Driver) NewHandle(spec *vim.Spec) (vim.Handle, error) {
 }
 
 // Deploy sets every VDU to its count.
-func (d *Driver) Deploy(_ context.Context, h vim.Handle, spec *vim.Spec) error {
+func (d *Driver) Deploy(ctx context.Context, h vim.Handle, spec *vim.Spec) error {
+	if err := d.hangs(ctx, "Deploy"); err != nil {
+		return err
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if err := d.record("Deploy"); err != nil {
