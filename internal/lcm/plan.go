@@ -218,7 +218,8 @@ func planCPs(fl *vnfd.Flavour) []vim.ConnectionPoint {
 	var out []vim.ConnectionPoint
 	for _, cp := range fl.VduCPs {
 		if cp.VDU != "" {
-			out = append(out, vim.ConnectionPoint{ID: cp.ID, VDUs: []string{cp.VDU}})
+			// A VduCp on no internal link is exposed as an external CP.
+			out = append(out, vim.ConnectionPoint{ID: cp.ID, VDUs: []string{cp.VDU}, External: cp.VirtualLink == ""})
 		}
 	}
 	for _, cp := range fl.VirtualCPs {

@@ -116,9 +116,16 @@ func (t *target) observe(ctx context.Context, h vim.Handle, info *InstantiatedIn
 	return nil
 }
 
+// isExternal reports whether a CP is one of the VNF's external CPs: a
+// VnfExtCp, or a VduCp exposed through substitution mappings.
 func (t *target) isExternal(cpID string) bool {
 	for _, cp := range t.fl.ExtCPs {
 		if cp.ID == cpID {
+			return true
+		}
+	}
+	for _, cp := range t.fl.VduCPs {
+		if cp.ID == cpID && cp.VirtualLink == "" {
 			return true
 		}
 	}
