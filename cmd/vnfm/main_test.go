@@ -1,0 +1,71 @@
+package main
+
+import (
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/cadenza-mano/cadenza/internal/auth"
+	"github.com/cadenza-mano/cadenza/internal/vim"
+)
+
+func TestNFVOClientOptions(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		f       flags
+		wantErr bool
+		oauth   bool
+	}{
+		{name: "no credentials", f: flags{nfvoURL: "http://nfvo:9880"}},
+		{name: "credentials", f: flags{nfvoURL: "http://nfvo:9880/", nfvoClient: "vnfm:s3cret"}, oauth: true},
+		{name: "own token url", f: flags{nfvoURL: "http://nfvo", nfvoClient: "a:b", nfvoTokenURL: "https://as/token"}, oauth: true},
+		{name: "no secret", f: flags{nfvoURL: "http://nfvo", nfvoClient: "vnfm"}, wantErr: true},
+		{name: "empty id", f: flags{nfvoURL: "http://nfvo", nfvoClient: ":x"}, wantErr: true},
+		{name: "bad token url", f: flags{nfvoURL: "http://nfvo", nfvoClient: "a:b", nfvoTokenURL: "ftp://x"}, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			opts, err := tt.f.nfvoClientOptions("/data")
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err %v, want error %v", err, tt.wantErr)
+			}
+			if err != nil {
+				return
+			}
+			_, isOAuth := opts.HTTPClient.Transport.(*auth.Transport)
+			if isOAuth != tt.oauth {
+				t.Errorf("OAuth transport %v, want %v", isOAuth, tt.oauth)
+			}
+			if opts.CacheDir != "/data/packages" {
+				t.Errorf("cache dir %s", opts.CacheDir)
+			}
+			if !tt.oauth && opts.HTTPClient != http.DefaultClient {
+				t.Error("plain client expected")
+			}
+		})
+	}
+}
+
+func TestDrivers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		kubeconfig string
+		conn       *vim.Connection
+	}{
+		{"no default vim", "", nil},
+		{"openstack", "", &vim.Connection{VIMType: "ETSINFV.OPENSTACK_KEYSTONE.V_3", Endpoint: "http://keystone"}},
+		{"missing kubeconfig", "/nonexistent/kubeconfig", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := &drivers{kubeconfig: tt.kubeconfig}
+			if _, err := d.Driver(t.Context(), tt.conn); !errors.Is(err, vim.ErrPermanent) {
+				t.Fatalf("err %v, want ErrPermanent", err)
+			}
+		})
+	}
+}
