@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -43,7 +44,10 @@ type marker struct {
 // checks the filter against the resource's schema. With a marker, the
 // listing's state comes from the marker alone.
 func ParseList(c *gin.Context, schema *query.Schema) (ListRequest, error) {
-	q := c.Request.URL.Query()
+	q, err := listQuery(c.Request.URL.RawQuery)
+	if err != nil {
+		return ListRequest{}, err
+	}
 	st := marker{Filter: q.Get("filter"), Sel: url.Values{}}
 	if m := q.Get(markerParam); m != "" {
 		var err error
@@ -58,7 +62,6 @@ func ParseList(c *gin.Context, schema *query.Schema) (ListRequest, error) {
 		}
 	}
 	r := ListRequest{After: st.After, Limit: DefaultPageSize, state: st}
-	var err error
 	if r.Selector, err = ParseSelector(st.Sel); err != nil {
 		return r, err
 	}
@@ -71,6 +74,32 @@ func ParseList(c *gin.Context, schema *query.Schema) (ListRequest, error) {
 		}
 	}
 	return r, nil
+}
+
+// listQuery parses a list request's query string. net/url drops every
+// pair holding a ';' (Go 1.17 stopped treating it as a separator), which
+// would silently turn "filter=(eq,a,1);(eq,b,2)" sent unencoded into no
+// filter at all; SOL 013 filters use ';' between terms, so pairs are split
+// on '&' alone here. python-tackerclient's "exclude-fields" is taken as
+// exclude_fields.
+func listQuery(raw string) (url.Values, error) {
+	q := url.Values{}
+	for _, pair := range strings.Split(raw, "&") {
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		key, err1 := url.QueryUnescape(k)
+		val, err2 := url.QueryUnescape(v)
+		if err1 != nil || err2 != nil {
+			return nil, Errorf(http.StatusBadRequest, "malformed query parameter %q", pair)
+		}
+		if key == "exclude-fields" {
+			key = "exclude_fields"
+		}
+		q[key] = append(q[key], val)
+	}
+	return q, nil
 }
 
 func decodeMarker(m string) (marker, error) {
