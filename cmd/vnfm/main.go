@@ -5,9 +5,11 @@ package main
 import (
 	"context"
 	"os"
+	"time"
 
 	"github.com/cadenza-mano/cadenza/cmd/internal/app"
 	"github.com/cadenza-mano/cadenza/internal/catalog"
+	"github.com/cadenza-mano/cadenza/internal/jobs"
 	"github.com/cadenza-mano/cadenza/internal/lcm"
 	"github.com/cadenza-mano/cadenza/internal/notify"
 	"github.com/cadenza-mano/cadenza/sol/vnflcm"
@@ -23,8 +25,18 @@ func main() {
 		// The lifecycle API, and package management for a standalone VNFM's
 		// own catalogue.
 		Scopes: app.ScopesOf(vnflcm.API, vnfpkgm.API),
-		Flags:  f.add,
-		Mount:  func(ctx context.Context, a *app.App) error { return mount(ctx, a, &f) },
+		// An LCM step reconciles and is safe to rerun, so a short attempt
+		// bound costs little, and it bounds how long an operation whose
+		// process was killed waits before another process resumes it
+		// (RescueStuckJobsAfter). 64 workers cap concurrent operations per
+		// process.
+		Jobs: jobs.Options{
+			Queues:               map[string]int{jobs.QueueDefault: 64},
+			JobTimeout:           3 * time.Minute,
+			RescueStuckJobsAfter: 4 * time.Minute,
+		},
+		Flags: f.add,
+		Mount: func(ctx context.Context, a *app.App) error { return mount(ctx, a, &f) },
 	})
 }
 

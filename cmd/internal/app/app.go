@@ -48,6 +48,8 @@ type Spec struct {
 	DefaultListen string
 	// Scopes lists the OAuth 2.0 scopes of the APIs the binary serves.
 	Scopes []string
+	// Jobs tunes the job queue; the zero value takes the jobs defaults.
+	Jobs jobs.Options
 	// Flags adds the binary's own flags (optional).
 	Flags func(fs *pflag.FlagSet)
 	// Mount adds the binary's APIs once the shared machinery runs.
@@ -125,7 +127,9 @@ func (a *App) setup(ctx context.Context, spec Spec, addr string) error {
 	if err := a.setupHTTP(spec, addr); err != nil {
 		return err
 	}
-	runner, err := jobs.New(ctx, a.DB, jobs.Options{Logger: a.jobLogger()})
+	jopts := spec.Jobs
+	jopts.Logger = a.jobLogger()
+	runner, err := jobs.New(ctx, a.DB, jopts)
 	if err != nil {
 		return err
 	}
