@@ -2,9 +2,11 @@ package vnflcm_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -77,7 +79,10 @@ func TestNotifications(t *testing.T) {
 		"VnfIdentifierDeletionNotification":     "vnfIdentifierDeletionNotification",
 		"VnfLcmOperationOccurrenceNotification": "VnfLcmOperationOccurrenceNotification",
 	}
-	var seen []string
+	// Deliveries run concurrently, so arrival order is not event order:
+	// the notifications' timeStamp is.
+	type event struct{ at, what string }
+	var events []event
 	for _, raw := range all.wait(t, 8) {
 		var n map[string]any
 		if err := json.Unmarshal(raw, &n); err != nil {
@@ -88,10 +93,22 @@ func TestNotifications(t *testing.T) {
 		if st, ok := n["operationState"].(string); ok {
 			typ = n["operation"].(string) + " " + st
 		}
-		seen = append(seen, typ)
+		at, _ := n["timeStamp"].(string)
+		ts, err := time.Parse(time.RFC3339Nano, at)
+		if err != nil {
+			t.Fatalf("timeStamp %q: %v", at, err)
+		}
+		events = append(events, event{ts.UTC().Format("2006-01-02T15:04:05.000000000"), typ})
 	}
-	if len(seen) != 8 || seen[0] != "VnfIdentifierCreationNotification" || seen[7] != "VnfIdentifierDeletionNotification" {
-		t.Errorf("notifications %v", seen)
+	sort.SliceStable(events, func(i, j int) bool { return events[i].at < events[j].at })
+	var seen []string
+	for _, e := range events {
+		seen = append(seen, e.what)
+	}
+	want := "[VnfIdentifierCreationNotification INSTANTIATE STARTING INSTANTIATE PROCESSING INSTANTIATE COMPLETED " +
+		"TERMINATE STARTING TERMINATE PROCESSING TERMINATE COMPLETED VnfIdentifierDeletionNotification]"
+	if fmt.Sprint(seen) != want {
+		t.Errorf("notifications by timeStamp %v, want %s", seen, want)
 	}
 	v2.wait(t, 8)
 	scaleOnly.mu.Lock()
