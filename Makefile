@@ -46,9 +46,12 @@ test-go:
 		$(GO) test -race -count=1 -timeout 30m $(PKGS)
 
 # Suites kept behind the e2e tag because they kill processes on purpose
-# (kill -9 of a job runner, of the maintenance leader).
+# (kill -9 of a job runner, of the maintenance leader) or load the VIM
+# (100 concurrent instantiations on the test control plane).
 test-e2e:
 	$(GO) test -tags e2e -count=1 -timeout 10m -run 'Crash' ./internal/jobs/...
+	CADENZA_KUBECONFIG=$$(hack/k8s-testenv.sh kubeconfig) \
+		$(GO) test -tags e2e -count=1 -timeout 10m -run 'TestConcurrentInstantiations' ./internal/lcm/...
 
 # The conformance runner against NFVO and VNFM started on SQLite, then on
 # PostgreSQL; with the test control plane as the VNFM's VIM it also takes a
