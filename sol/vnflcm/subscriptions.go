@@ -80,16 +80,7 @@ func (s *Server) subscriptionOf(req LccnSubscriptionRequest) notify.Subscription
 		sub.Filter, _ = json.Marshal(req.Filter)
 		sub.NotificationTypes = req.Filter.NotificationTypes
 	}
-	if a := req.Authentication; a != nil {
-		sub.Authentication = &notify.Authentication{}
-		if b := a.ParamsBasic; b != nil && slices.Contains(a.AuthType, "BASIC") {
-			sub.Authentication.Basic = &notify.BasicAuth{UserName: b.UserName, Password: b.Password}
-		}
-		if o := a.ParamsOauth2ClientCredentials; o != nil && slices.Contains(a.AuthType, "OAUTH2_CLIENT_CREDENTIALS") {
-			sub.Authentication.OAuth2 = &notify.OAuth2ClientCredentials{ClientID: o.ClientID,
-				ClientPassword: o.ClientPassword, TokenEndpoint: o.TokenEndpoint}
-		}
-	}
+	sub.Authentication = req.Authentication.Notify()
 	return sub
 }
 

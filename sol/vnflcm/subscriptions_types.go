@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/cadenza-mano/cadenza/sol/sol013"
 )
 
 // Notification types of SOL 003 VNF LCM.
@@ -21,7 +23,7 @@ var notificationTypes = []string{OpOccNotification, CreationNotification, Deleti
 type LccnSubscriptionRequest struct {
 	Filter         *LifecycleChangeNotificationsFilter `json:"filter,omitempty"`
 	CallbackURI    string                              `json:"callbackUri"`
-	Authentication *SubscriptionAuthentication         `json:"authentication,omitempty"`
+	Authentication *sol013.SubscriptionAuthentication  `json:"authentication,omitempty"`
 }
 
 // Validate reports every problem of the request.
@@ -36,6 +38,9 @@ func (r *LccnSubscriptionRequest) Validate() error {
 				errs = append(errs, fmt.Errorf("filter.notificationTypes: %q is not a VNF LCM notification", t))
 			}
 		}
+	}
+	if a := r.Authentication; a != nil {
+		errs = append(errs, a.Validate("authentication"))
 	}
 	return errors.Join(errs...)
 }
@@ -65,26 +70,6 @@ type VnfInstanceSubscriptionFilter struct {
 	VnfProductsFromProviders json.RawMessage `json:"vnfProductsFromProviders,omitempty"`
 	VnfInstanceIds           []string        `json:"vnfInstanceIds,omitempty"`
 	VnfInstanceNames         []string        `json:"vnfInstanceNames,omitempty"`
-}
-
-// SubscriptionAuthentication is how to authenticate to the callback.
-type SubscriptionAuthentication struct {
-	AuthType                      []string                       `json:"authType"`
-	ParamsBasic                   *ParamsBasic                   `json:"paramsBasic,omitempty"`
-	ParamsOauth2ClientCredentials *ParamsOauth2ClientCredentials `json:"paramsOauth2ClientCredentials,omitempty"`
-}
-
-// ParamsBasic are HTTP Basic credentials for the callback.
-type ParamsBasic struct {
-	UserName string `json:"userName,omitempty"`
-	Password string `json:"password,omitempty"`
-}
-
-// ParamsOauth2ClientCredentials obtain a token for the callback.
-type ParamsOauth2ClientCredentials struct {
-	ClientID       string `json:"clientId,omitempty"`
-	ClientPassword string `json:"clientPassword,omitempty"`
-	TokenEndpoint  string `json:"tokenEndpoint,omitempty"`
 }
 
 // NotificationLinks are the links of a notification.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/cadenza-mano/cadenza/sol/sol013"
 )
 
 // Notification types of the interface.
@@ -16,9 +18,9 @@ const (
 
 // PkgmSubscriptionRequest is SOL 005 §9.5.2.6.
 type PkgmSubscriptionRequest struct {
-	Filter         *PkgmNotificationsFilter    `json:"filter,omitempty"`
-	CallbackURI    string                      `json:"callbackUri"`
-	Authentication *SubscriptionAuthentication `json:"authentication,omitempty"`
+	Filter         *PkgmNotificationsFilter           `json:"filter,omitempty"`
+	CallbackURI    string                             `json:"callbackUri"`
+	Authentication *sol013.SubscriptionAuthentication `json:"authentication,omitempty"`
 }
 
 // PkgmSubscription is SOL 005 §9.5.2.7.
@@ -89,26 +91,6 @@ type VnfProductVersion struct {
 	VnfdVersions       []string `json:"vnfdVersions,omitempty"`
 }
 
-// SubscriptionAuthentication is SOL 013 §8.3.4.
-type SubscriptionAuthentication struct {
-	AuthType                      []string                       `json:"authType"`
-	ParamsBasic                   *ParamsBasic                   `json:"paramsBasic,omitempty"`
-	ParamsOauth2ClientCredentials *ParamsOauth2ClientCredentials `json:"paramsOauth2ClientCredentials,omitempty"`
-}
-
-// ParamsBasic are HTTP Basic credentials for the callback.
-type ParamsBasic struct {
-	UserName string `json:"userName,omitempty"`
-	Password string `json:"password,omitempty"`
-}
-
-// ParamsOauth2ClientCredentials obtain a token for the callback.
-type ParamsOauth2ClientCredentials struct {
-	ClientID       string `json:"clientId,omitempty"`
-	ClientPassword string `json:"clientPassword,omitempty"`
-	TokenEndpoint  string `json:"tokenEndpoint,omitempty"`
-}
-
 // Validate reports every problem of the request.
 func (r *PkgmSubscriptionRequest) Validate() error {
 	var errs []error
@@ -125,7 +107,7 @@ func (r *PkgmSubscriptionRequest) Validate() error {
 			checkEnum("filter.usageState", f.UsageState, "IN_USE", "NOT_IN_USE"))
 	}
 	if a := r.Authentication; a != nil {
-		errs = append(errs, a.validate())
+		errs = append(errs, a.Validate("authentication"))
 	}
 	return errors.Join(errs...)
 }
@@ -137,28 +119,6 @@ func checkEnum(path string, got []string, allowed ...string) error {
 		}
 	}
 	return nil
-}
-
-func (a *SubscriptionAuthentication) validate() error {
-	var errs []error
-	if len(a.AuthType) == 0 {
-		errs = append(errs, errors.New("authentication.authType is required"))
-	}
-	for _, t := range a.AuthType {
-		switch t {
-		case "BASIC":
-			if a.ParamsBasic == nil {
-				errs = append(errs, errors.New("authentication.paramsBasic is required for BASIC"))
-			}
-		case "OAUTH2_CLIENT_CREDENTIALS":
-			if a.ParamsOauth2ClientCredentials == nil {
-				errs = append(errs, errors.New("authentication.paramsOauth2ClientCredentials is required for OAUTH2_CLIENT_CREDENTIALS"))
-			}
-		default:
-			errs = append(errs, fmt.Errorf("authentication.authType: %q is not supported (BASIC, OAUTH2_CLIENT_CREDENTIALS)", t))
-		}
-	}
-	return errors.Join(errs...)
 }
 
 // VnfPackageOnboardingNotification is SOL 005 §9.5.2.8.
