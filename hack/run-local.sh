@@ -1,7 +1,9 @@
 #!/bin/bash
 # run-local.sh: the main job on one machine: the NFVO (127.0.0.1:9880) and the VNFM
 # (127.0.0.1:9890), each on its own embedded SQLite database under $DATA (default .run/), with
-# OAuth 2.0 on and one client that may use every API. Ctrl-C stops both.
+# OAuth 2.0 on and one client that may use every API, and the local Kubernetes test control
+# plane as the VNFM's default VIM. The VNFM fetches packages from the NFVO over SOL 003.
+# Ctrl-C stops the servers (the control plane keeps running: hack/k8s-testenv.sh down).
 #
 #   AUTH=none hack/run-local.sh     run without authorisation (for curl and noauth clients)
 set -euo pipefail
@@ -16,12 +18,18 @@ if [ ! -s "$DATA/client-secret" ]; then
 fi
 SECRET=$(cat "$DATA/client-secret")
 export MANO_AUTH=$AUTH MANO_OAUTH_CLIENT="cadenza:$SECRET" MANO_LOG_FORMAT=${MANO_LOG_FORMAT:-text}
+KUBECONFIG_VIM=$(hack/k8s-testenv.sh ensure)
 
 bin/nfvo --data-dir "$DATA/nfvo" &
 nfvo=$!
-# The VNFM also trusts tokens issued by the NFVO, so one token serves both.
-bin/vnfm --data-dir "$DATA/vnfm" --oauth-issuer http://127.0.0.1:9880 \
-	--oauth-jwks http://127.0.0.1:9880/oauth2/jwks &
+# The VNFM trusts tokens issued by the NFVO, so one token serves both, and
+# uses the same client to fetch packages from the NFVO.
+vnfm_args=(--data-dir "$DATA/vnfm" --nfvo-url http://127.0.0.1:9880 --vim-kubeconfig "$KUBECONFIG_VIM")
+if [ "$AUTH" = oauth2 ]; then
+	vnfm_args+=(--oauth-issuer http://127.0.0.1:9880 --oauth-jwks http://127.0.0.1:9880/oauth2/jwks
+		--nfvo-client "cadenza:$SECRET")
+fi
+bin/vnfm "${vnfm_args[@]}" &
 vnfm=$!
 trap 'kill $nfvo $vnfm 2>/dev/null; wait' INT TERM EXIT
 
@@ -31,10 +39,12 @@ done
 cat >&2 <<MSG
 
   NFVO  http://127.0.0.1:9880    VNFM  http://127.0.0.1:9890    data in $DATA
-  A token (client "cadenza", secret in $DATA/client-secret):
-    TOKEN=\$(curl -s -u cadenza:\$(cat $DATA/client-secret) -d grant_type=client_credentials \\
-      http://127.0.0.1:9880/oauth2/token | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
-    curl -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:9880/vnfpkgm/v1/vnf_packages
+  VIM   Kubernetes test control plane, kubeconfig $KUBECONFIG_VIM
+  Each server issues tokens for its own APIs (client "cadenza", secret in $DATA/client-secret):
+    token() { curl -s -u cadenza:\$(cat $DATA/client-secret) -d grant_type=client_credentials \\
+      http://127.0.0.1:\$1/oauth2/token | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'; }
+    curl -H "Authorization: Bearer \$(token 9880)" http://127.0.0.1:9880/vnfpkgm/v1/vnf_packages
+    curl -H "Authorization: Bearer \$(token 9890)" http://127.0.0.1:9890/vnflcm/v2/vnf_instances
 
 MSG
 wait -n $nfvo $vnfm
