@@ -49,18 +49,25 @@ func (d *Driver) deployChart(ctx context.Context, st *handleState, spec *vim.Spe
 		}
 	}
 	post := &labeller{spec: spec, stopped: stopped}
+	// Helm's install and upgrade race with themselves when their context is
+	// cancelled mid-call (failRelease writes the release's status while the
+	// goroutine doing the work still does; the race detector shows it), so
+	// they get a context that is never cancelled. Without --wait they only
+	// apply objects and return quickly; ctx is honoured right after, and
+	// the wait for readiness that follows honours it throughout.
+	hctx := context.WithoutCancel(ctx)
 	if last == nil {
 		in := action.NewInstall(cfg)
 		in.ReleaseName, in.Namespace, in.PostRenderer = st.Release, st.Namespace, post
-		_, err = in.RunWithContext(ctx, ch, spec.Artifacts.HelmValues)
-		return classifyHelm(op+": install", err)
+		_, err = in.RunWithContext(hctx, ch, spec.Artifacts.HelmValues)
+		return classifyHelm(op+": install", errors.Join(err, ctx.Err()))
 	}
 	up := action.NewUpgrade(cfg)
 	up.Namespace, up.PostRenderer, up.MaxHistory = st.Namespace, post, helmMaxHistory
-	if _, err = up.RunWithContext(ctx, st.Release, ch, spec.Artifacts.HelmValues); err != nil {
+	if _, err = up.RunWithContext(hctx, st.Release, ch, spec.Artifacts.HelmValues); err != nil {
 		return classifyHelm(op+": upgrade", errors.Join(err, rollbackFailed(cfg, last)))
 	}
-	return nil
+	return classifyHelm(op+": upgrade", ctx.Err())
 }
 
 // rollbackFailed rolls the release back to prev when an upgrade recorded a failed revision
