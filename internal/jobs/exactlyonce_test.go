@@ -41,6 +41,13 @@ func TestTwoRunnersRunEachJobOnce(t *testing.T) {
 				start(t, r)
 			}
 			waitCompleted(t, db, n, 2*time.Minute)
+			// A worker counts its completion after its transaction commits,
+			// so the last counts may trail the rows waitCompleted saw.
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+				if workers[0].completions.Load()+workers[1].completions.Load() >= n {
+					break
+				}
+			}
 			var total int64
 			for i, w := range workers {
 				if d := w.duplicates.Load(); d != 0 {
