@@ -22,7 +22,7 @@ export CADENZA_REQUIRE_ETSI ?= 1
 export CADENZA_TACKERCLIENT_REQUIRED ?= 1
 export CADENZA_POSTGRES_DSN ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 
-.PHONY: all build run test test-go test-e2e test-conformance test-clients bench lint k8s-testenv clean
+.PHONY: all build run test test-go test-e2e test-load test-conformance test-clients bench lint k8s-testenv clean
 
 all: build
 
@@ -46,12 +46,16 @@ test-go:
 		$(GO) test -race -count=1 -timeout 30m $(PKGS)
 
 # Suites kept behind the e2e tag because they kill processes on purpose
-# (kill -9 of a job runner, of the maintenance leader) or load the VIM
-# (100 concurrent instantiations on the test control plane).
+# (kill -9 of a job runner, of the maintenance leader).
 test-e2e:
 	$(GO) test -tags e2e -count=1 -timeout 10m -run 'Crash' ./internal/jobs/...
+
+# Many concurrent instantiations on the test control plane (default 1,000;
+# CADENZA_LCM_CONCURRENT_N sets it). Run on purpose: it loads the machine
+# for minutes.
+test-load:
 	CADENZA_KUBECONFIG=$$(hack/k8s-testenv.sh kubeconfig) \
-		$(GO) test -tags e2e -count=1 -timeout 10m -run 'TestConcurrentInstantiations' ./internal/lcm/...
+		$(GO) test -tags e2e -count=1 -timeout 30m -run 'TestConcurrentInstantiations' ./internal/lcm/...
 
 # The conformance runner against NFVO and VNFM started on SQLite, then on
 # PostgreSQL; with the test control plane as the VNFM's VIM it also takes a

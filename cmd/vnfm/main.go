@@ -28,10 +28,11 @@ func main() {
 		// An LCM step reconciles and is safe to rerun, so a short attempt
 		// bound costs little, and it bounds how long an operation whose
 		// process was killed waits before another process resumes it
-		// (RescueStuckJobsAfter). 64 workers cap concurrent operations per
-		// process.
+		// (RescueStuckJobsAfter). 16 workers cap concurrent operations per
+		// process, well inside the PostgreSQL pool of 32 connections (an
+		// operation may hold two at once).
 		Jobs: jobs.Options{
-			Queues:               map[string]int{jobs.QueueDefault: 64},
+			Queues:               map[string]int{jobs.QueueDefault: 16},
 			JobTimeout:           3 * time.Minute,
 			RescueStuckJobsAfter: 4 * time.Minute,
 		},
