@@ -113,7 +113,7 @@ func testCrashedJob(t *testing.T, childLeads bool) {
 			if row.Attempt != 2 {
 				t.Errorf("job completed at attempt %d, want 2 (1 killed, 1 rescued)", row.Attempt)
 			}
-			if n := w.completions.Load(); n != 1 {
+			if n := w.waitCompletions(1, 30*time.Second); n != 1 {
 				t.Errorf("%d completions, want 1", n)
 			}
 			if n := countEffects(t, db); n != 1 {

@@ -106,6 +106,18 @@ func (w *effectWorker) Work(ctx context.Context, job *river.Job[effectArgs]) err
 	return nil
 }
 
+// waitCompletions returns the worker's completion count once it reaches n
+// or d has passed. The count trails the committed row that a test sees
+// (the worker adds to it after its transaction), so reading it right
+// after the job shows completed can miss the last one.
+func (w *effectWorker) waitCompletions(n int64, d time.Duration) int64 {
+	deadline := time.Now().Add(d)
+	for w.completions.Load() < n && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return w.completions.Load()
+}
+
 func placeholder(db *store.DB) string {
 	if db.Dialect == query.Postgres {
 		return "$1"

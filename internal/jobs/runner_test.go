@@ -63,7 +63,7 @@ func TestInsertTx(t *testing.T) {
 			if n := countEffects(t, db); n != 1 {
 				t.Errorf("%d effects, want 1 (the committed job's)", n)
 			}
-			if n := w.completions.Load(); n != 1 {
+			if n := w.waitCompletions(1, 30*time.Second); n != 1 {
 				t.Errorf("%d completions, want 1", n)
 			}
 		})
