@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"log/slog"
 	"sync"
 
@@ -9,10 +12,14 @@ import (
 
 	"github.com/cadenza-mano/cadenza/internal/vim"
 	"github.com/cadenza-mano/cadenza/internal/vim/kubernetes"
+	"github.com/cadenza-mano/cadenza/internal/vim/openstack"
 )
 
-// drivers makes the VIM drivers the engine asks for: Kubernetes, for the
-// VIM a connection names or for the default VIM of --vim-kubeconfig.
+// drivers makes the VIM drivers the engine asks for: Kubernetes or
+// OpenStack for the VIM a connection names, or Kubernetes for the default
+// VIM of --vim-kubeconfig. OpenStack drivers are kept per connection, so
+// each VIM's Keystone token is fetched once and renewed by its client
+// rather than on every step.
 type drivers struct {
 	kubeconfig string
 	log        *slog.Logger
@@ -20,16 +27,22 @@ type drivers struct {
 	once sync.Once
 	def  vim.Driver
 	err  error
+
+	mu        sync.Mutex
+	openstack map[string]*openstack.Driver
 }
 
 // Driver returns the driver for conn (nil: the default VIM).
-func (d *drivers) Driver(_ context.Context, conn *vim.Connection) (vim.Driver, error) {
+func (d *drivers) Driver(ctx context.Context, conn *vim.Connection) (vim.Driver, error) {
 	opts := kubernetes.Options{Logger: d.log}
 	if conn != nil && conn.Endpoint != "" {
-		if !conn.IsKubernetes() {
-			return nil, vim.Errorf(vim.ErrPermanent, "vim driver", "vim type %q is not supported", conn.VIMType)
+		switch {
+		case conn.IsKubernetes():
+			return kubernetes.NewForConnection(*conn, opts)
+		case conn.IsOpenStack():
+			return d.openStack(ctx, *conn)
 		}
-		return kubernetes.NewForConnection(*conn, opts)
+		return nil, vim.Errorf(vim.ErrPermanent, "vim driver", "vim type %q is not supported", conn.VIMType)
 	}
 	d.once.Do(func() {
 		if d.kubeconfig == "" {
@@ -48,4 +61,37 @@ func (d *drivers) Driver(_ context.Context, conn *vim.Connection) (vim.Driver, e
 		return nil, d.err
 	}
 	return d.def, nil
+}
+
+// openStack returns the cached driver of conn, authenticating a new one
+// when the connection (credentials included) is new.
+func (d *drivers) openStack(ctx context.Context, conn vim.Connection) (vim.Driver, error) {
+	key := fingerprint(conn)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if drv, ok := d.openstack[key]; ok {
+		return drv, nil
+	}
+	drv, err := openstack.New(ctx, conn, openstack.Options{Logger: d.log})
+	if err != nil {
+		return nil, err
+	}
+	if d.openstack == nil {
+		d.openstack = map[string]*openstack.Driver{}
+	}
+	d.openstack[key] = drv
+	return drv, nil
+}
+
+// fingerprint identifies a connection by everything in it, credentials
+// included, hashed so that the map key reveals none of them.
+func fingerprint(c vim.Connection) string {
+	parts := []string{c.VIMID, c.VIMType, c.Endpoint, string(c.CACert)}
+	if a := c.OpenStack; a != nil {
+		parts = append(parts, a.Username, a.UserID, a.Password.Reveal(), a.ProjectName, a.ProjectID,
+			a.UserDomain, a.ProjectDomain, a.Region, a.ApplicationCredentialID, a.ApplicationCredentialSecret.Reveal())
+	}
+	raw, _ := json.Marshal(parts) // a list of strings always marshals
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:])
 }

@@ -1,6 +1,7 @@
 package lcm
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -133,6 +134,9 @@ type PlanInput struct {
 	// Package is the package content, for artifacts.
 	Package          fs.FS
 	AdditionalParams map[string]any
+	// ExtVirtualLinks are the request's extVirtualLinks (SOL 003 ExtVirtualLinkData, as
+	// JSON): the existing networks the external CPs attach to.
+	ExtVirtualLinks json.RawMessage
 }
 
 // Plan builds the Spec of a VNF from its flavour and aspect levels. It is
@@ -148,6 +152,13 @@ func Plan(in PlanInput) (*vim.Spec, error) {
 		spec.VDUs = append(spec.VDUs, planVDU(fl, v, counts[v.ID]))
 	}
 	spec.ConnectionPoints = planCPs(fl)
+	links, err := planLinks(fl, in.ExtVirtualLinks, spec.ConnectionPoints)
+	if err != nil {
+		return nil, err
+	}
+	spec.VirtualLinks = links
+	spec.PlacementRules = vim.PlacementRulesOf(fl)
+	spec.Package = in.Package
 	spec.Storages = planStorages(fl)
 	art, err := planArtifacts(fl, in)
 	if err != nil {
@@ -181,8 +192,11 @@ func planCompute(v *vnfd.VDU) *vim.Compute {
 			c.DiskBytes = vc.LocalStorageBytes[0]
 		}
 	}
-	if v.SwImage != nil {
-		c.Image = imageRef(v.SwImage)
+	if img := v.SwImage; img != nil {
+		c.Image, c.DiskFormat, c.ContainerFormat = imageRef(img), img.DiskFormat, img.ContainerFormat
+		if img.Artifact != nil {
+			c.ImageFile = img.Artifact.Path
+		}
 	}
 	return c
 }
@@ -219,13 +233,59 @@ func planCPs(fl *vnfd.Flavour) []vim.ConnectionPoint {
 	for _, cp := range fl.VduCPs {
 		if cp.VDU != "" {
 			// A VduCp on no internal link is exposed as an external CP.
-			out = append(out, vim.ConnectionPoint{ID: cp.ID, VDUs: []string{cp.VDU}, External: cp.VirtualLink == ""})
+			out = append(out, vim.ConnectionPoint{ID: cp.ID, VDUs: []string{cp.VDU}, External: cp.VirtualLink == "",
+				VirtualLink: cp.VirtualLink})
 		}
 	}
 	for _, cp := range fl.VirtualCPs {
 		out = append(out, vim.ConnectionPoint{ID: cp.ID, VDUs: slices.Clone(cp.Targets)})
 	}
 	return out
+}
+
+// extVirtualLink is what Plan reads of a SOL 003 ExtVirtualLinkData.
+type extVirtualLink struct {
+	ID         string `json:"id"`
+	ResourceID string `json:"resourceId"`
+	ExtCPs     []struct {
+		CPDID string `json:"cpdId"`
+	} `json:"extCps"`
+}
+
+// planLinks lists the flavour's internal virtual links and the request's external ones, and
+// attaches the external CPs the request names to theirs.
+func planLinks(fl *vnfd.Flavour, raw json.RawMessage, cps []vim.ConnectionPoint) ([]vim.VirtualLink, error) {
+	var out []vim.VirtualLink
+	for _, vl := range fl.VirtualLinks {
+		l := vim.VirtualLink{ID: vl.ID}
+		for _, p := range vl.Protocols {
+			if p.CIDR != "" {
+				l.CIDR = p.CIDR
+				break
+			}
+		}
+		out = append(out, l)
+	}
+	var ext []extVirtualLink
+	if len(raw) > 0 && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &ext); err != nil {
+			return nil, fmt.Errorf("extVirtualLinks: %v: %w", err, ErrInvalid)
+		}
+	}
+	for _, e := range ext {
+		if e.ID == "" || e.ResourceID == "" {
+			return nil, fmt.Errorf("extVirtualLinks: every link needs an id and a resourceId: %w", ErrInvalid)
+		}
+		out = append(out, vim.VirtualLink{ID: e.ID, Network: e.ResourceID})
+		for _, ec := range e.ExtCPs {
+			for i := range cps {
+				if cps[i].ID == ec.CPDID && cps[i].External {
+					cps[i].VirtualLink = e.ID
+				}
+			}
+		}
+	}
+	return out, nil
 }
 
 func planStorages(fl *vnfd.Flavour) []vim.Storage {

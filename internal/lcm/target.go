@@ -60,7 +60,22 @@ func connectionOf(conns map[string]VIMConnectionInfo) (string, *vim.Connection) 
 		CACert: []byte(ii["ssl_ca_cert"]), Namespace: ii["namespace"],
 		BearerToken: vim.NewSecret(ai["bearer_token"]), ClientCert: []byte(ai["client_cert"]),
 		ClientKey: vim.NewSecret(ai["client_key"])}
+	if conn.IsOpenStack() {
+		conn.CACert = []byte(cmp.Or(ii["ssl_ca_cert"], ii["caCert"]))
+		conn.OpenStack = openStackAuthOf(ai)
+	}
 	return id, conn
+}
+
+// openStackAuthOf reads Keystone v3 credentials from accessInfo, under the
+// keys Tacker uses.
+func openStackAuthOf(ai map[string]string) *vim.OpenStackAuth {
+	return &vim.OpenStackAuth{Username: ai["username"], UserID: ai["userId"],
+		Password: vim.NewSecret(ai["password"]), ProjectName: ai["project"],
+		ProjectID: ai["projectId"], UserDomain: ai["userDomain"], ProjectDomain: ai["projectDomain"],
+		Region:                      ai["region"],
+		ApplicationCredentialID:     ai["applicationCredentialId"],
+		ApplicationCredentialSecret: vim.NewSecret(ai["applicationCredentialSecret"])}
 }
 
 // plan builds the instance's spec at levels.

@@ -1,14 +1,17 @@
 package vim
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 )
 
-// VIM types of SOL 003 vimConnectionInfo.vimType for Kubernetes.
+// VIM types of SOL 003 vimConnectionInfo.vimType for Kubernetes and OpenStack.
 const (
 	VIMTypeKubernetes       = "kubernetes"
 	VIMTypeKubernetesETSIV1 = "ETSINFV.KUBERNETES.V_1"
+	VIMTypeOpenStack        = "openstack"
+	VIMTypeOpenStackETSIV3  = "ETSINFV.OPENSTACK_KEYSTONE.V_3"
 )
 
 // Connection says how to reach a VIM and authenticate to it (SOL 003 VimConnectionInfo:
@@ -29,6 +32,32 @@ type Connection struct {
 	// ClientCert and ClientKey authenticate with a PEM client certificate.
 	ClientCert []byte
 	ClientKey  Secret
+	// OpenStack is set for an OpenStack VIM; Endpoint is then the Keystone v3 URL.
+	OpenStack *OpenStackAuth
+}
+
+// OpenStackAuth is how to authenticate to Keystone v3: a user and password scoped to a
+// project, or an application credential (which carries its own scope).
+type OpenStackAuth struct {
+	Username string
+	UserID   string
+	Password Secret
+	// ProjectName or ProjectID scopes the token.
+	ProjectName string
+	ProjectID   string
+	// UserDomain and ProjectDomain are domain names ("Default" when empty).
+	UserDomain    string
+	ProjectDomain string
+	// Region picks the catalogue's endpoints ("RegionOne" when empty).
+	Region string
+	// ApplicationCredentialID and ApplicationCredentialSecret replace user and password.
+	ApplicationCredentialID     string
+	ApplicationCredentialSecret Secret
+}
+
+// IsOpenStack reports whether the connection is to an OpenStack VIM.
+func (c Connection) IsOpenStack() bool {
+	return c.VIMType == VIMTypeOpenStack || c.VIMType == VIMTypeOpenStackETSIV3
 }
 
 // IsKubernetes reports whether the connection is to a Kubernetes VIM.
@@ -50,6 +79,10 @@ func (c Connection) authKind() string {
 		return "bearer token"
 	case !c.ClientKey.Empty():
 		return "client certificate"
+	case c.OpenStack != nil && !c.OpenStack.ApplicationCredentialSecret.Empty():
+		return "application credential"
+	case c.OpenStack != nil && !c.OpenStack.Password.Empty():
+		return "password"
 	}
 	return "none"
 }
@@ -62,14 +95,20 @@ type connectionJSON struct {
 	Namespace string `json:"namespace,omitempty"`
 	Auth      string `json:"auth"`
 	HasCACert bool   `json:"hasCaCert,omitempty"`
+	Project   string `json:"project,omitempty"`
+	Region    string `json:"region,omitempty"`
 }
 
 // MarshalJSON writes the connection without credentials.
 func (c Connection) MarshalJSON() ([]byte, error) {
-	return json.Marshal(connectionJSON{
+	j := connectionJSON{
 		VIMID: c.VIMID, VIMType: c.VIMType, Endpoint: c.Endpoint,
 		Namespace: c.Namespace, Auth: c.authKind(), HasCACert: len(c.CACert) > 0,
-	})
+	}
+	if o := c.OpenStack; o != nil {
+		j.Project, j.Region = cmp.Or(o.ProjectName, o.ProjectID), o.Region
+	}
+	return json.Marshal(j)
 }
 
 // Secret is a credential. Every printed or marshalled form is redacted; Reveal returns it.

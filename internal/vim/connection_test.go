@@ -47,6 +47,45 @@ func TestConnectionHidesCredentials(t *testing.T) {
 	}
 }
 
+func TestOpenStackConnectionHidesCredentials(t *testing.T) {
+	t.Parallel()
+	const password, appSecret = "pa55-w0rd-value", "app-cred-s3cret"
+	tests := []struct {
+		name string
+		auth vim.OpenStackAuth
+		kind string
+	}{
+		{name: "password", kind: "password", auth: vim.OpenStackAuth{Username: "admin",
+			Password: vim.NewSecret(password), ProjectName: "admin", UserDomain: "Default", Region: "RegionOne"}},
+		{name: "application credential", kind: "application credential", auth: vim.OpenStackAuth{
+			ApplicationCredentialID: "ac-1", ApplicationCredentialSecret: vim.NewSecret(appSecret)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := vim.Connection{VIMID: "vim-os", VIMType: vim.VIMTypeOpenStackETSIV3,
+				Endpoint: "http://127.0.0.1:5000/v3", OpenStack: &tt.auth}
+			raw, err := json.Marshal(c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, text := range []string{c.String(), fmt.Sprintf("%v", c), fmt.Sprintf("%+v", c),
+				fmt.Sprintf("%#v", c), fmt.Sprintf("%+v", &c), fmt.Sprintf("%+v", *c.OpenStack),
+				fmt.Sprintf("%#v", *c.OpenStack), string(raw)} {
+				if strings.Contains(text, password) || strings.Contains(text, appSecret) {
+					t.Errorf("credential shown: %s", text)
+				}
+			}
+			if !strings.Contains(string(raw), `"auth":"`+tt.kind+`"`) {
+				t.Errorf("JSON does not say how it authenticates: %s", raw)
+			}
+			if !c.IsOpenStack() || c.IsKubernetes() {
+				t.Errorf("%s: IsOpenStack %v, IsKubernetes %v", c.VIMType, c.IsOpenStack(), c.IsKubernetes())
+			}
+		})
+	}
+}
+
 func TestErrorKinds(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -49,7 +49,11 @@ func SpecFromVNFD(d *vnfd.VNFD, flavourID, instantiationLevelID string, scale ma
 	}
 	s.Storages = storagesFrom(f)
 	s.ConnectionPoints = cpsFrom(f)
-	s.PlacementRules = rulesFrom(f)
+	for _, vl := range f.VirtualLinks {
+		s.VirtualLinks = append(s.VirtualLinks, VirtualLink{ID: vl.ID})
+	}
+	s.PlacementRules = PlacementRulesOf(f)
+	s.Package = p.Package
 	s.Artifacts = artifactsFrom(f, p)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -146,6 +150,12 @@ func vduFrom(f *vnfd.Flavour, v *vnfd.VDU, l *levelState, p Params) (VDU, error)
 	}
 	if v.Kind == vnfd.VDUCompute {
 		c := &Compute{Image: imageRef(v.SwImage)}
+		if img := v.SwImage; img != nil {
+			c.DiskFormat, c.ContainerFormat = img.DiskFormat, img.ContainerFormat
+			if img.Artifact != nil {
+				c.ImageFile = img.Artifact.Path
+			}
+		}
 		if vc := v.VirtualCompute; vc != nil {
 			c.VirtualCPUs, c.MemoryBytes = vc.NumVirtualCPU, vc.VirtualMemBytes
 			if len(vc.LocalStorageBytes) > 0 {
@@ -218,7 +228,8 @@ func storagesFrom(f *vnfd.Flavour) []Storage {
 func cpsFrom(f *vnfd.Flavour) []ConnectionPoint {
 	var out []ConnectionPoint
 	for _, cp := range f.VduCPs {
-		out = append(out, ConnectionPoint{ID: cp.ID, VDUs: []string{cp.VDU}, External: cp.VirtualLink == ""})
+		out = append(out, ConnectionPoint{ID: cp.ID, VDUs: []string{cp.VDU}, External: cp.VirtualLink == "",
+			VirtualLink: cp.VirtualLink})
 	}
 	for _, cp := range f.VirtualCPs {
 		out = append(out, ConnectionPoint{ID: cp.ID, VDUs: cp.Targets})
@@ -226,8 +237,9 @@ func cpsFrom(f *vnfd.Flavour) []ConnectionPoint {
 	return out
 }
 
-// rulesFrom maps placement rules, expanding placement groups and MCIOPs to their VDUs.
-func rulesFrom(f *vnfd.Flavour) []PlacementRule {
+// PlacementRulesOf maps the flavour's placement rules, expanding placement groups and MCIOPs
+// to their VDUs.
+func PlacementRulesOf(f *vnfd.Flavour) []PlacementRule {
 	var out []PlacementRule
 	for _, r := range f.PlacementRules {
 		var vdus []string

@@ -57,7 +57,8 @@ func TestSpecFromVNFD(t *testing.T) {
 			want(t, len(web.Containers), 2)
 			want(t, web.Containers[0], vim.Container{Name: "nginx", Image: "registry.example.com/nginx:1.25",
 				Requests: vim.Resources{MilliCPU: 500, MemoryBytes: 256 << 20}, Limits: vim.Resources{MilliCPU: 1000, MemoryBytes: 512 << 20}})
-			want(t, s.VDU("VM").Compute, &vim.Compute{VirtualCPUs: 1, MemoryBytes: 1 << 30, Image: "../Files/helper.qcow2"})
+			want(t, s.VDU("VM").Compute, &vim.Compute{VirtualCPUs: 1, MemoryBytes: 1 << 30, Image: "../Files/helper.qcow2",
+				ImageFile: "Files/helper.qcow2", DiskFormat: "qcow2", ContainerFormat: "bare"})
 			want(t, s.PlacementRules, []vim.PlacementRule{{ID: "web_spread", Scope: vim.ScopeNode, VDUs: []string{"WEB"}}})
 			want(t, s.ConnectionPoints, []vim.ConnectionPoint{{ID: "WEB_VCP", VDUs: []string{"WEB"}}})
 			want(t, s.Storages, []vim.Storage{{ID: "FILES", Kind: vim.FileStorage, SizeBytes: 5 << 30, PerVNFC: true}})

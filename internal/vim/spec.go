@@ -16,6 +16,9 @@ type Spec struct {
 	ConnectionPoints []ConnectionPoint
 	// Storages are the virtual storages the VDUs mount.
 	Storages []Storage
+	// VirtualLinks are the networks the connection points attach to: the VNF's internal
+	// virtual links, made for it, and the external links of the request, which exist.
+	VirtualLinks []VirtualLink
 	// PlacementRules are affinity and anti-affinity rules between VDUs.
 	PlacementRules []PlacementRule
 	// Artifacts, when set, are where the resources come from (manifests, a Helm chart)
@@ -23,6 +26,8 @@ type Spec struct {
 	Artifacts *Artifacts
 	// Labels are added to every resource.
 	Labels map[string]string
+	// Package is the package content, for software images a VIM must upload.
+	Package fs.FS
 }
 
 // VDU returns the VDU with the given ID, or nil.
@@ -78,6 +83,20 @@ type Compute struct {
 	DiskBytes   int64
 	// Image is the software image name or reference.
 	Image string
+	// ImageFile is the image's file in Spec.Package, when the package ships it.
+	ImageFile string
+	// DiskFormat and ContainerFormat of the image (sw_image_data), such as qcow2 and bare.
+	DiskFormat, ContainerFormat string
+}
+
+// VirtualLink is a network connection points attach to.
+type VirtualLink struct {
+	ID string
+	// Network is the VIM's network ID of an external link; empty: an internal link the
+	// driver makes for the VNF.
+	Network string
+	// CIDR of an internal link's subnet; empty: the driver picks one.
+	CIDR string
 }
 
 // ConnectionPoint is a point where VDU instances are reached.
@@ -89,6 +108,9 @@ type ConnectionPoint struct {
 	Ports []Port
 	// External marks an external CP of the VNF.
 	External bool
+	// VirtualLink is the ID of the Spec's VirtualLink the CP attaches to; empty: none
+	// (an external CP the request did not connect).
+	VirtualLink string
 }
 
 // Port is a served port.

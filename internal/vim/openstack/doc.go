@@ -1,0 +1,30 @@
+// Package openstack owns the OpenStack VIM driver: it realises a vim.Spec on OpenStack through
+// gophercloud, as one Heat stack per VNF instance whose HOT template it generates from the Spec
+// (no hand-written templates in the package).
+//
+// Why Heat rather than direct Nova and Neutron calls: the stack is one named object per VNF
+// (vnf-<instance id>), created or updated in one API call, so
+//
+//   - Deploy is create-or-update of that stack: repeating it, or resuming it from another
+//     process after a crash, converges instead of leaking servers, ports or networks; the
+//     driver keeps no state besides the Handle, which names the stack;
+//   - Delete is one stack delete that Heat carries through in dependency order (ports before
+//     networks, servers before server groups), retried by a repeated Delete;
+//   - Scale and Operate change one parameter per VDU (a stack PATCH) of an OS::Heat::ResourceGroup,
+//     which adds or removes the highest-indexed members with their ports;
+//   - Heal marks the member of the VNFC unhealthy and updates the stack, so Heat replaces its
+//     server and ports in place, under the same name.
+//
+// Direct calls would need the driver to record every created resource durably before it
+// exists and to order deletions itself; Heat already does both.
+//
+// What is shared between VNFs is kept outside the stacks: flavours are chosen by exact size
+// or created once per size, and software images from the package are uploaded to Glance once
+// per content hash. Neither is removed with a VNF.
+//
+// Layout of a stack: per internal virtual link an OS::Neutron::Net and Subnet; per node-scope
+// placement rule an OS::Nova::ServerGroup; per VDU a ResourceGroup of a generated nested
+// template holding the server and one OS::Neutron::Port per connection point. Servers are
+// named vnf-<instance id>-<vdu>-<index> and carry the instance and VDU in their metadata;
+// ports and networks carry the tag vnf-<instance id>, which is how Observe finds them.
+package openstack

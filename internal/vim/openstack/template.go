@@ -1,0 +1,209 @@
+package openstack
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/cadenza-mano/cadenza/internal/vim"
+)
+
+// Template parameters. Counts are parameters, not template text, so Scale and Operate are a
+// stack PATCH that leaves the template alone.
+const (
+	paramStopped        = "stopped"
+	paramReplicasPrefix = "replicas_"
+	paramDesiredPrefix  = "desired_"
+	heatVersion         = "2018-08-31"
+	// metaVNF and metaVDU are the server metadata keys Observe reads.
+	metaVNF = "cadenza_vnf"
+	metaVDU = "cadenza_vdu"
+)
+
+// resolved are the VIM objects a stack refers to by ID, found or made before it: the flavour
+// and image of each Compute VDU.
+type resolved struct {
+	flavors map[string]string
+	images  map[string]string
+}
+
+// stackBody is a generated stack: its template, the nested templates it names, and its
+// parameters.
+type stackBody struct {
+	template map[string]any
+	files    map[string]string
+	params   map[string]any
+}
+
+// paramKey makes a VDU ID safe inside a parameter or resource name.
+func paramKey(id string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' {
+			return r
+		}
+		return '_'
+	}, id)
+}
+
+// stackName is the stack (and server name prefix) of a VNF instance.
+func stackName(vnfInstanceID string) string { return "vnf-" + vnfInstanceID }
+
+// vnfTag tags the ports and networks of a VNF instance.
+func vnfTag(vnfInstanceID string) string { return "vnf-" + vnfInstanceID }
+
+// buildStack generates the stack of spec. stopped keeps every group at zero instances. It is
+// pure: the same spec and objects give the same stack, so a repeated update changes nothing.
+func buildStack(spec *vim.Spec, r resolved, stopped bool) (*stackBody, error) {
+	name := stackName(spec.VNFInstanceID)
+	params := map[string]any{}
+	paramDefs := map[string]any{paramStopped: map[string]any{"type": "number", "default": 0}}
+	resources := map[string]any{}
+	links := map[string]vim.VirtualLink{}
+	for i, vl := range spec.VirtualLinks {
+		links[vl.ID] = vl
+		if vl.Network != "" {
+			continue
+		}
+		addNetwork(resources, name, spec.VNFInstanceID, vl, i)
+	}
+	groups := serverGroups(resources, name, spec.PlacementRules)
+	files := map[string]string{}
+	for _, v := range spec.VDUs {
+		if v.Compute == nil {
+			return nil, vim.Errorf(vim.ErrPermanent, "generate stack", "vdu %s is not a Vdu.Compute", v.ID)
+		}
+		key := paramKey(v.ID)
+		n := v.Replicas
+		if stopped {
+			n = 0
+		}
+		params[paramReplicasPrefix+key], params[paramDesiredPrefix+key] = n, v.Replicas
+		paramDefs[paramReplicasPrefix+key] = map[string]any{"type": "number", "default": 0}
+		paramDefs[paramDesiredPrefix+key] = map[string]any{"type": "number", "default": 0}
+		file := "vdu-" + key + ".yaml"
+		nested, props, err := vduTemplate(spec, v, r, links, groups[v.ID])
+		if err != nil {
+			return nil, err
+		}
+		raw, err := json.Marshal(nested)
+		if err != nil {
+			return nil, fmt.Errorf("marshal template of vdu %s: %w", v.ID, err)
+		}
+		files[file] = string(raw)
+		props["index"] = "%index%"
+		resources["vdu_"+key] = map[string]any{"type": "OS::Heat::ResourceGroup", "properties": map[string]any{
+			"count":        map[string]any{"get_param": paramReplicasPrefix + key},
+			"resource_def": map[string]any{"type": file, "properties": props},
+		}}
+	}
+	if stopped {
+		params[paramStopped] = 1
+	} else {
+		params[paramStopped] = 0
+	}
+	tpl := map[string]any{"heat_template_version": heatVersion,
+		"description": "VNF instance " + spec.VNFInstanceID + ", generated from its VNFD",
+		"parameters":  paramDefs, "resources": resources}
+	return &stackBody{template: tpl, files: files, params: params}, nil
+}
+
+// addNetwork adds the network and subnet of an internal virtual link.
+func addNetwork(resources map[string]any, name, vnfID string, vl vim.VirtualLink, i int) {
+	key := paramKey(vl.ID)
+	cidr := vl.CIDR
+	if cidr == "" {
+		cidr = "10." + strconv.Itoa(100+i/256) + "." + strconv.Itoa(i%256) + ".0/24"
+	}
+	resources["net_"+key] = map[string]any{"type": "OS::Neutron::Net", "properties": map[string]any{
+		"name": name + "-" + vl.ID, "tags": []string{vnfTag(vnfID)}}}
+	resources["subnet_"+key] = map[string]any{"type": "OS::Neutron::Subnet", "properties": map[string]any{
+		"name": name + "-" + vl.ID, "network": map[string]any{"get_resource": "net_" + key},
+		"cidr": cidr, "enable_dhcp": false, "tags": []string{vnfTag(vnfID)}}}
+}
+
+// serverGroups adds a server group per node-scope placement rule and returns the group
+// resource of each VDU. Nova takes one group per server, so a VDU joins its first rule's.
+func serverGroups(resources map[string]any, name string, rules []vim.PlacementRule) map[string]string {
+	out := map[string]string{}
+	for _, r := range rules {
+		if r.Scope != vim.ScopeNode {
+			continue
+		}
+		policy := "anti-affinity"
+		if r.Affinity {
+			policy = "affinity"
+		}
+		res := "group_" + paramKey(r.ID)
+		resources[res] = map[string]any{"type": "OS::Nova::ServerGroup", "properties": map[string]any{
+			"name": name + "-" + r.ID, "policies": []string{policy}}}
+		for _, v := range r.VDUs {
+			if _, ok := out[v]; !ok {
+				out[v] = res
+			}
+		}
+	}
+	return out
+}
+
+// vduTemplate is the nested template of one instance of v (its server and ports), and the
+// properties the group passes to it: the networks and server group made in the parent.
+func vduTemplate(spec *vim.Spec, v vim.VDU, r resolved, links map[string]vim.VirtualLink, group string) (map[string]any, map[string]any, error) {
+	name := stackName(spec.VNFInstanceID)
+	params := map[string]any{"index": map[string]any{"type": "number"}}
+	props := map[string]any{}
+	resources := map[string]any{}
+	var nics []any
+	for _, cp := range spec.ConnectionPoints {
+		if cp.VirtualLink == "" || !contains(cp.VDUs, v.ID) {
+			continue
+		}
+		vl, ok := links[cp.VirtualLink]
+		if !ok {
+			return nil, nil, vim.Errorf(vim.ErrPermanent, "generate stack", "cp %s: virtual link %q not in the spec", cp.ID, cp.VirtualLink)
+		}
+		var network any = vl.Network
+		if vl.Network == "" {
+			p := "net_" + paramKey(vl.ID)
+			params[p] = map[string]any{"type": "string"}
+			props[p] = map[string]any{"get_resource": p}
+			network = map[string]any{"get_param": p}
+		}
+		port := "port_" + paramKey(cp.ID)
+		resources[port] = map[string]any{"type": "OS::Neutron::Port", "properties": map[string]any{
+			"network": network, "tags": []string{vnfTag(spec.VNFInstanceID), "cp=" + cp.ID},
+			"name": map[string]any{"list_join": []any{"-", []any{name, v.ID, map[string]any{"get_param": "index"}, cp.ID}}},
+		}}
+		nics = append(nics, map[string]any{"port": map[string]any{"get_resource": port}})
+	}
+	if len(nics) == 0 {
+		nics = []any{map[string]any{"allocate_network": "none"}}
+	}
+	server := map[string]any{
+		"name":     map[string]any{"list_join": []any{"-", []any{name, v.ID, map[string]any{"get_param": "index"}}}},
+		"flavor":   r.flavors[v.ID],
+		"image":    r.images[v.ID],
+		"networks": nics, "user_data_format": "RAW", "config_drive": false,
+		"metadata": map[string]any{metaVNF: spec.VNFInstanceID, metaVDU: v.ID},
+	}
+	if len(v.Zones) > 0 {
+		server["availability_zone"] = v.Zones[0]
+	}
+	if group != "" {
+		params["group"] = map[string]any{"type": "string"}
+		props["group"] = map[string]any{"get_resource": group}
+		server["scheduler_hints"] = map[string]any{"group": map[string]any{"get_param": "group"}}
+	}
+	resources["server"] = map[string]any{"type": "OS::Nova::Server", "properties": server}
+	tpl := map[string]any{"heat_template_version": heatVersion, "parameters": params, "resources": resources}
+	return tpl, props, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
