@@ -37,7 +37,11 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	g, err := gorm.Open(dialector, &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
-		PrepareStmt:            true,
+		// No PrepareStmt: its cache prepares a new statement on the
+		// pool while holding a lock that transactions, each holding a
+		// connection, wait on; with every connection in a transaction it
+		// deadlocks (TestPoolExhaustionDoesNotDeadlock). pgx caches
+		// prepared statements per connection by itself.
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 	})
 	if err != nil {

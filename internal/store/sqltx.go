@@ -20,7 +20,7 @@ func SQLTx(ctx context.Context) (*sql.Tx, bool) {
 	case *sql.Tx:
 		return pool, true
 	case *gorm.PreparedStmtTX:
-		// Open enables PrepareStmt, which wraps the transaction.
+		// A gorm.DB opened with PrepareStmt wraps the transaction.
 		tx, ok := pool.Tx.(*sql.Tx)
 		return tx, ok
 	}
