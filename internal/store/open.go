@@ -42,7 +42,7 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 		// connection, wait on; with every connection in a transaction it
 		// deadlocks (TestPoolExhaustionDoesNotDeadlock). pgx caches
 		// prepared statements per connection by itself.
-		NowFunc:                func() time.Time { return time.Now().UTC() },
+		NowFunc: func() time.Time { return time.Now().UTC() },
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)
