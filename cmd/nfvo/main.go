@@ -58,13 +58,17 @@ func (p *packageFlags) options(dataDir string) (catalog.Options, error) {
 
 func main() {
 	var pf packageFlags
+	var vf vimFlags
 	app.Main(app.Spec{
 		Name:          "nfvo",
 		Short:         "Cadenza NFVO: SOL 005 and SOL 003 (NFVO side) APIs",
 		DefaultListen: "127.0.0.1:9880",
 		Scopes:        app.ScopesOf(vnfpkgm.API),
-		Flags:         pf.add,
-		Mount: func(_ context.Context, a *app.App) error {
+		Flags: func(fs *pflag.FlagSet) {
+			pf.add(fs)
+			vf.add(fs)
+		},
+		Mount: func(ctx context.Context, a *app.App) error {
 			opts, err := pf.options(a.Opts.DataDir)
 			if err != nil {
 				return err
@@ -78,6 +82,9 @@ func main() {
 				return err
 			}
 			vnfpkgm.Mount(a.Engine, a.Auth, svc, ns)
+			if _, err := vf.registry(ctx, a.DB, a.Opts.DataDir, a.Log); err != nil {
+				return err
+			}
 			return nil
 		},
 	})

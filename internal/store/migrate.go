@@ -38,6 +38,14 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{4, "vim registry and grants", func(tx *gorm.DB, d query.Dialect) error {
+		for _, t := range []string{"vims", "grants", "grant_usage"} {
+			if err := createCollection(tx, d, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // Names of the collection tables.
