@@ -150,7 +150,7 @@ func serverGroups(resources map[string]any, name string, rules []vim.PlacementRu
 // properties the group passes to it: the networks and server group made in the parent.
 func vduTemplate(spec *vim.Spec, v vim.VDU, r resolved, links map[string]vim.VirtualLink, group string) (map[string]any, map[string]any, error) {
 	name := stackName(spec.VNFInstanceID)
-	params := map[string]any{"index": map[string]any{"type": "number"}}
+	params := map[string]any{"index": map[string]any{"type": "string"}}
 	props := map[string]any{}
 	resources := map[string]any{}
 	var nics []any
