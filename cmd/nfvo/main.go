@@ -14,7 +14,9 @@ import (
 	"github.com/cadenza-mano/cadenza/cmd/internal/app"
 	"github.com/cadenza-mano/cadenza/internal/catalog"
 	"github.com/cadenza-mano/cadenza/internal/catalog/csar"
+	"github.com/cadenza-mano/cadenza/internal/grant"
 	"github.com/cadenza-mano/cadenza/internal/notify"
+	solgrant "github.com/cadenza-mano/cadenza/sol/grant"
 	"github.com/cadenza-mano/cadenza/sol/vnfpkgm"
 )
 
@@ -63,7 +65,7 @@ func main() {
 		Name:          "nfvo",
 		Short:         "Cadenza NFVO: SOL 005 and SOL 003 (NFVO side) APIs",
 		DefaultListen: "127.0.0.1:9880",
-		Scopes:        app.ScopesOf(vnfpkgm.API),
+		Scopes:        app.ScopesOf(vnfpkgm.API, solgrant.API),
 		Flags: func(fs *pflag.FlagSet) {
 			pf.add(fs)
 			vf.add(fs)
@@ -82,9 +84,15 @@ func main() {
 				return err
 			}
 			vnfpkgm.Mount(a.Engine, a.Auth, svc, ns)
-			if _, err := vf.registry(ctx, a.DB, a.Opts.DataDir, a.Log); err != nil {
+			reg, err := vf.registry(ctx, a.DB, a.Opts.DataDir, a.Log)
+			if err != nil {
 				return err
 			}
+			gs, err := grant.New(a.DB, a.Jobs, reg, grant.Options{DeferAbove: vf.deferAbove, Logger: a.Log})
+			if err != nil {
+				return err
+			}
+			solgrant.Mount(a.Engine, a.Auth, gs)
 			return nil
 		},
 	})

@@ -11,14 +11,16 @@ import (
 	"github.com/cadenza-mano/cadenza/internal/vimreg"
 )
 
-// vimFlags are the settings of the NFVO's VIM registry.
+// vimFlags are the settings of the NFVO's VIM registry and grants.
 type vimFlags struct {
-	file    string
-	keyFile string
+	file       string
+	keyFile    string
+	deferAbove int
 }
 
 func (v *vimFlags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&v.file, "vims", "", "YAML or JSON file of the VIMs grants may use (added to those the database keeps)")
+	fs.IntVar(&v.deferAbove, "grant-defer-above", 0, "decide grant requests adding more than this many resources asynchronously (202, then poll); 0: decide all at once")
 	fs.StringVar(&v.keyFile, "secret-key-file", "", "AES-256 key (base64) sealing VIM credentials at rest (default: "+vimreg.KeyFile+" under --data-dir, generated when absent)")
 }
 
