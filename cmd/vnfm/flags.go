@@ -11,6 +11,7 @@ import (
 	"github.com/cadenza-mano/cadenza/internal/auth"
 	"github.com/cadenza-mano/cadenza/internal/catalog"
 	"github.com/cadenza-mano/cadenza/internal/catalog/csar"
+	"github.com/cadenza-mano/cadenza/sol/grant"
 	"github.com/cadenza-mano/cadenza/sol/vnfpkgm"
 )
 
@@ -24,7 +25,7 @@ type flags struct {
 }
 
 func (f *flags) add(fs *pflag.FlagSet) {
-	fs.StringVar(&f.nfvoURL, "nfvo-url", "", "NFVO API root to fetch VNF packages from over SOL 003; empty: standalone, with a local catalogue")
+	fs.StringVar(&f.nfvoURL, "nfvo-url", "", "NFVO API root to fetch VNF packages from and ask for grants over SOL 003; empty: standalone, with a local catalogue and local grants")
 	fs.StringVar(&f.nfvoClient, "nfvo-client", "", "OAuth 2.0 client credentials ID:SECRET for calling the NFVO")
 	fs.StringVar(&f.nfvoTokenURL, "nfvo-token-url", "", "NFVO token endpoint (default: --nfvo-url + "+auth.TokenPath+")")
 	fs.StringVar(&f.packageDir, "package-dir", "", "local catalogue, or the cache of packages fetched from the NFVO (default: packages/ under --data-dir)")
@@ -60,6 +61,13 @@ func (f *flags) nfvoClientOptions(dataDir string) (vnfpkgm.ClientOptions, error)
 	}
 	opts.HTTPClient = &http.Client{Transport: &auth.Transport{Source: ts}}
 	return opts, nil
+}
+
+// grantClientOptions are the settings of the SOL 003 grant client: the
+// NFVO and credentials of the package client.
+func (f *flags) grantClientOptions(dataDir string) (grant.ClientOptions, error) {
+	p, err := f.nfvoClientOptions(dataDir)
+	return grant.ClientOptions{BaseURL: f.nfvoURL, HTTPClient: p.HTTPClient}, err
 }
 
 // catalogOptions are the settings of the standalone VNFM's own catalogue.

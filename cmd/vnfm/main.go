@@ -12,6 +12,7 @@ import (
 	"github.com/cadenza-mano/cadenza/internal/jobs"
 	"github.com/cadenza-mano/cadenza/internal/lcm"
 	"github.com/cadenza-mano/cadenza/internal/notify"
+	"github.com/cadenza-mano/cadenza/sol/grant"
 	"github.com/cadenza-mano/cadenza/sol/vnflcm"
 	"github.com/cadenza-mano/cadenza/sol/vnfpkgm"
 )
@@ -41,8 +42,8 @@ func main() {
 	})
 }
 
-// mount wires the engine: packages from the NFVO (--nfvo-url) or from a
-// catalogue of its own, grants given locally, Kubernetes drivers.
+// mount wires the engine: packages and grants from the NFVO (--nfvo-url),
+// or a catalogue of its own and grants given locally; Kubernetes drivers.
 func mount(_ context.Context, a *app.App, f *flags) error {
 	ns, err := notify.New(a.DB, a.Jobs, notify.Options{Logger: a.Log})
 	if err != nil {
@@ -52,8 +53,12 @@ func mount(_ context.Context, a *app.App, f *flags) error {
 	if err != nil {
 		return err
 	}
+	granter, err := granterFor(a, f)
+	if err != nil {
+		return err
+	}
 	svc, err := lcm.NewService(a.DB, a.Jobs, lcm.Options{
-		Granter:  lcm.LocalGranter{Logger: a.Log},
+		Granter:  granter,
 		Packages: pkgs,
 		Drivers:  &drivers{kubeconfig: f.kubeconfig, log: a.Log},
 		Logger:   a.Log,
@@ -88,4 +93,20 @@ func packageSource(a *app.App, f *flags, ns *notify.Service) (lcm.PackageSource,
 	vnfpkgm.Mount(a.Engine, a.Auth, cat, ns)
 	a.Log.Info("standalone VNFM: VNF packages from the local catalogue", "dir", opts.Dir)
 	return lcm.NewCatalogSource(cat), nil
+}
+
+// granterFor is the NFVO's SOL 003 grant interface when --nfvo-url is set;
+// otherwise the VNFM grants locally.
+func granterFor(a *app.App, f *flags) (lcm.Granter, error) {
+	if f.nfvoURL == "" {
+		a.Log.Info("standalone VNFM: operations are granted locally")
+		return lcm.LocalGranter{Logger: a.Log}, nil
+	}
+	opts, err := f.grantClientOptions(a.Opts.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	opts.Logger = a.Log
+	a.Log.Info("grants come from the NFVO", "nfvo", f.nfvoURL)
+	return grant.NewClient(opts)
 }

@@ -30,17 +30,58 @@ type Granter interface {
 
 // GrantRequest is what an operation asks to change.
 type GrantRequest struct {
-	VNFInstanceID string
-	VNFDID        string
-	OpOccID       string
-	Operation     Operation
+	VNFInstanceID         string
+	VNFDID                string
+	OpOccID               string
+	Operation             Operation
+	IsAutomaticInvocation bool
+	// FlavourID and InstantiationLevelID are those the operation
+	// instantiates or changes to, when it does.
+	FlavourID            string
+	InstantiationLevelID string
+	// AddResources, RemoveResources and UpdateResources are the resources
+	// the operation creates, deletes or changes, derived from the VNFD
+	// and the request (see GrantResources).
+	AddResources    []GrantResource
+	RemoveResources []GrantResource
+	UpdateResources []GrantResource
+	// VIMConnections are the VIM connections the instance has or the
+	// request names, without credentials: the VIMs the NFVO should
+	// prefer.
+	VIMConnections map[string]VIMConnectionInfo
+}
+
+// Resource types of a GrantResource (SOL 003 ResourceDefinition.type).
+const (
+	ResourceCompute     = "COMPUTE"
+	ResourceStorage     = "STORAGE"
+	ResourceVirtualLink = "VL"
+)
+
+// GrantResource is one resource an operation adds, removes or changes.
+type GrantResource struct {
+	// ID is unique within the request.
+	ID   string
+	Type string
+	// VDUID is the VDU of a compute or storage resource.
+	VDUID string
+	// TemplateID is the VNFD's descriptor of the resource (a VDU, a
+	// virtual storage or a virtual link).
+	TemplateID string
+	// ResourceID and VIMConnectionID locate an existing resource on its
+	// VIM (removals and updates).
+	ResourceID      string
+	VIMConnectionID string
 }
 
 // Grant is a granted change: its ID and, when the NFVO decides the VIM,
-// the connections to use.
+// the connections to use (with credentials) and the zones resources go
+// to.
 type Grant struct {
 	ID             string
 	VIMConnections map[string]VIMConnectionInfo
+	// Zones maps the ID of an added resource to the zone it is granted in.
+	Zones map[string]string
 }
 
 // Package is a VNF package as the engine uses it: the VNFD and the files.

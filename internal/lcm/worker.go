@@ -150,13 +150,18 @@ func (s *Service) step(ctx context.Context, op *OpOcc) (outcome, error) {
 }
 
 // grant asks for the operation's resources and moves it to PROCESSING.
+// When the grant names VIMs, they become the instance's: an instantiation
+// runs on them, and later operations find them added.
 func (s *Service) grant(ctx context.Context, op OpOcc) (OpOcc, error) {
 	inst, err := s.instances.Get(ctx, op.VNFInstanceID)
 	if err != nil {
 		return op, err
 	}
-	g, err := s.opts.Granter.Grant(ctx, GrantRequest{VNFInstanceID: op.VNFInstanceID,
-		VNFDID: inst.Doc.VNFDID, OpOccID: op.ID, Operation: op.Operation})
+	req, err := s.grantRequest(ctx, op, inst.Doc)
+	if err != nil {
+		return op, fmt.Errorf("grant request: %w", err)
+	}
+	g, err := s.opts.Granter.Grant(ctx, req)
 	if err != nil {
 		return op, fmt.Errorf("grant: %w", err)
 	}
@@ -167,9 +172,15 @@ func (s *Service) grant(ctx context.Context, op OpOcc) (OpOcc, error) {
 				return fmt.Errorf("op occ %s left STARTING: %w", op.ID, ErrState)
 			}
 			o.State, o.StateEnteredTime, o.GrantID = Processing, time.Now().UTC(), g.ID
+			if r := o.Request.Instantiate; r != nil && len(g.VIMConnections) > 0 {
+				r.VIMConnections = g.VIMConnections
+			}
 			return nil
 		})
 		if err != nil {
+			return err
+		}
+		if err := s.useGrantedVIMs(ctx, op, g); err != nil {
 			return err
 		}
 		out = it.Doc
@@ -179,6 +190,28 @@ func (s *Service) grant(ctx context.Context, op OpOcc) (OpOcc, error) {
 		return op, err
 	}
 	return out, nil
+}
+
+// useGrantedVIMs records the grant's VIM connections on the instance: an
+// instantiation's replace those it had (it runs on the VIM granted);
+// other operations only add the ones it lacks, as SOL 003 says a grant
+// does not modify connections passed earlier.
+func (s *Service) useGrantedVIMs(ctx context.Context, op OpOcc, g Grant) error {
+	if len(g.VIMConnections) == 0 {
+		return nil
+	}
+	_, err := s.instances.Update(ctx, op.VNFInstanceID, 0, func(inst *VNFInstance) error {
+		if op.Operation == OpInstantiate || inst.VIMConnections == nil {
+			inst.VIMConnections = map[string]VIMConnectionInfo{}
+		}
+		for id, c := range g.VIMConnections {
+			if _, ok := inst.VIMConnections[id]; !ok || op.Operation == OpInstantiate {
+				inst.VIMConnections[id] = c
+			}
+		}
+		return nil
+	})
+	return err
 }
 
 // end records the final state, applies the outcome to the instance,
@@ -260,6 +293,8 @@ func problemOf(err error) *Problem {
 	switch {
 	case errors.Is(err, ErrCancelled):
 		p.Status, p.Title = http.StatusConflict, "Operation cancelled"
+	case errors.Is(err, ErrGrantRejected):
+		p.Status, p.Title = http.StatusForbidden, "Grant rejected"
 	case errors.Is(err, ErrInvalid), errors.Is(err, ErrPackage), errors.Is(err, vim.ErrPermanent):
 		p.Status, p.Title = http.StatusUnprocessableEntity, "Operation cannot be carried out"
 	case errors.Is(err, vim.ErrTransient), errors.Is(err, vim.ErrTimeout), errors.Is(err, vim.ErrConflict):
