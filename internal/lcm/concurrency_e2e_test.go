@@ -18,9 +18,22 @@ import (
 	"github.com/cadenza-mano/cadenza/internal/vim/kubernetes"
 )
 
-// envConcurrentN sets how many instantiations TestConcurrentInstantiations
-// starts at once (default 1000, the goal).
-const envConcurrentN = "CADENZA_LCM_CONCURRENT_N"
+// Settings of TestConcurrentInstantiations: how many instantiations it
+// starts at once (default 1000, the goal), how many job workers
+// run them (default 200), and the database ("postgres", or SQLite).
+const (
+	envConcurrentN       = "CADENZA_LCM_CONCURRENT_N"
+	envConcurrentWorkers = "CADENZA_LCM_CONCURRENT_WORKERS"
+	envConcurrentDB      = "CADENZA_LCM_CONCURRENT_DB"
+)
+
+// envInt is the positive integer in environment variable name, or def.
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
 
 // TestConcurrentInstantiations starts many instantiations at once on the
 // real Kubernetes control plane and reports how long until every one is
@@ -28,20 +41,21 @@ const envConcurrentN = "CADENZA_LCM_CONCURRENT_N"
 // the e2e tag.
 func TestConcurrentInstantiations(t *testing.T) {
 	cfg := testenv.Kubernetes(t)
-	n := 1000
-	if v, err := strconv.Atoi(os.Getenv(envConcurrentN)); err == nil && v > 0 {
-		n = v
-	}
+	n, workers := envInt(envConcurrentN, 1000), envInt(envConcurrentWorkers, 200)
 	drv, err := kubernetes.New(cfg, kubernetes.Options{ReadyTimeout: 5 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := store.Open(t.Context(), "sqlite://"+filepath.Join(t.TempDir(), "t.db"), "")
+	dsn := "sqlite://" + filepath.Join(t.TempDir(), "t.db")
+	if os.Getenv(envConcurrentDB) == "postgres" {
+		dsn = testenv.Postgres(t)
+	}
+	db, err := store.Open(t.Context(), dsn, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	runner, err := jobs.New(t.Context(), db, jobs.Options{Queues: map[string]int{jobs.QueueDefault: 200},
+	runner, err := jobs.New(t.Context(), db, jobs.Options{Queues: map[string]int{jobs.QueueDefault: workers},
 		PollInterval: 50 * time.Millisecond, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +83,7 @@ func TestConcurrentInstantiations(t *testing.T) {
 	})
 	b.waitAll(t, ops, 10*time.Minute)
 	took := time.Since(start)
-	t.Logf("%d concurrent instantiations: all COMPLETED after %v", n, took.Round(time.Millisecond))
+	t.Logf("%d concurrent instantiations (%d workers, %s): all COMPLETED after %v", n, workers, db.Dialect, took.Round(time.Millisecond))
 
 	ops = b.startAll(t, ids, func(id string) (string, error) {
 		it, err := b.svc.Terminate(t.Context(), id, TerminateRequest{Type: Forceful}, nil)
