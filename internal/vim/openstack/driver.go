@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -29,6 +30,9 @@ type Options struct {
 	PollInterval time.Duration
 	// Logger receives one line per completed change (default: discard).
 	Logger *slog.Logger
+	// WrapTransport, when set, wraps the HTTP transport of every OpenStack call (to measure
+	// or trace them).
+	WrapTransport func(http.RoundTripper) http.RoundTripper
 }
 
 // Driver is the OpenStack VIM driver. It is safe for concurrent use.
@@ -36,6 +40,9 @@ type Driver struct {
 	compute, network, image, heat *gophercloud.ServiceClient
 	opts                          Options
 	log                           *slog.Logger
+	// waited is the time spent pausing between status reads, in nanoseconds: time the
+	// driver waits on OpenStack without a call in flight.
+	waited atomic.Int64
 }
 
 var _ vim.Driver = (*Driver)(nil)
@@ -65,6 +72,13 @@ func New(ctx context.Context, c vim.Connection, opts Options) (*Driver, error) {
 			return nil, vim.Errorf(vim.ErrPermanent, op, "ca certificate of %s is not PEM", c.VIMID)
 		}
 		provider.HTTPClient = http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
+	}
+	if opts.WrapTransport != nil {
+		base := provider.HTTPClient.Transport
+		if base == nil {
+			base = http.DefaultTransport
+		}
+		provider.HTTPClient.Transport = opts.WrapTransport(base)
 	}
 	if err := gcos.Authenticate(ctx, provider, authOptions(c)); err != nil {
 		return nil, classify("authenticate to keystone", err)

@@ -2,8 +2,12 @@ package openstack
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 
 	"github.com/cadenza-mano/cadenza/internal/vim"
 )
@@ -16,17 +20,28 @@ func (d *Driver) Heal(ctx context.Context, h vim.Handle, vnfcIDs []string) error
 	if err != nil {
 		return err
 	}
-	marked := 0
-	nested := map[string]*stack{}
+	var members []string
 	for _, id := range vnfcIDs {
 		key, index, err := d.memberOf(s, id)
 		if err != nil {
 			return err
 		}
 		n, _ := strconv.Atoi(s.Parameters[paramReplicasPrefix+key])
-		if index >= n {
-			continue // scaled in or stopped since: nothing to replace
+		if index < n { // else scaled in or stopped since: nothing to replace
+			members = append(members, id)
 		}
+	}
+	if len(members) == 0 {
+		return nil
+	}
+	// Heat makes a replacement before it removes the old one; the old servers go first, so a
+	// replacement fits where an anti-affinity group leaves no other host.
+	if err := d.deleteServers(ctx, h.VNFInstanceID, s.Name, members); err != nil {
+		return err
+	}
+	nested := map[string]*stack{}
+	for _, id := range members {
+		key, index, _ := d.memberOf(s, id)
 		group, err := d.groupStack(ctx, s, key, nested)
 		if err != nil {
 			return err
@@ -34,16 +49,44 @@ func (d *Driver) Heal(ctx context.Context, h vim.Handle, vnfcIDs []string) error
 		if err := d.markUnhealthy(ctx, group, strconv.Itoa(index), "heal "+id); err != nil {
 			return err
 		}
-		marked++
-	}
-	if marked == 0 {
-		return nil
 	}
 	if err := d.patchAndWait(ctx, s, map[string]any{}); err != nil {
 		return err
 	}
 	d.log.Info("healed vnfcs", "stack", s.Name, "vnfcs", vnfcIDs)
 	return nil
+}
+
+// deleteServers deletes the named servers of the VNF and waits until they are gone.
+func (d *Driver) deleteServers(ctx context.Context, vnfID, prefix string, names []string) error {
+	for {
+		list, err := d.listServers(ctx, vnfID, prefix)
+		if err != nil {
+			return err
+		}
+		left := 0
+		for _, sv := range list {
+			if !slices.Contains(names, sv.Name) {
+				continue
+			}
+			left++
+			if sv.Status == "DELETED" || sv.TaskState == "deleting" {
+				continue
+			}
+			if err := servers.Delete(ctx, d.compute, sv.ID).ExtractErr(); err != nil && !isNotFound(err) {
+				return classify("delete server "+sv.Name, err)
+			}
+		}
+		if left == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return vim.ContextError("wait for servers to go", ctx.Err())
+		case <-time.After(d.opts.PollInterval):
+			d.waited.Add(int64(d.opts.PollInterval))
+		}
+	}
 }
 
 // memberOf parses a server name, <stack>-<vdu>-<index>, into its VDU key and index.

@@ -62,6 +62,7 @@ func (d *Driver) settled(ctx context.Context, name string) (*stack, error) {
 		case <-ctx.Done():
 			return nil, vim.ContextError("wait for stack "+name+" ("+s.Status+")", ctx.Err())
 		case <-time.After(d.opts.PollInterval):
+			d.waited.Add(int64(d.opts.PollInterval))
 		}
 	}
 }

@@ -92,10 +92,14 @@ func buildStack(spec *vim.Spec, r resolved, stopped bool) (*stackBody, error) {
 		}
 		files[file] = string(raw)
 		props["index"] = "%index%"
-		resources["vdu_"+key] = map[string]any{"type": "OS::Heat::ResourceGroup", "properties": map[string]any{
+		group := map[string]any{"type": "OS::Heat::ResourceGroup", "properties": map[string]any{
 			"count":        map[string]any{"get_param": paramReplicasPrefix + key},
 			"resource_def": map[string]any{"type": file, "properties": props},
 		}}
+		if deps := subnetsOf(spec, v.ID, links); len(deps) > 0 {
+			group["depends_on"] = deps // a port made before its subnet gets no address
+		}
+		resources["vdu_"+key] = group
 	}
 	if stopped {
 		params[paramStopped] = 1
@@ -197,6 +201,21 @@ func vduTemplate(spec *vim.Spec, v vim.VDU, r resolved, links map[string]vim.Vir
 	resources["server"] = map[string]any{"type": "OS::Nova::Server", "properties": server}
 	tpl := map[string]any{"heat_template_version": heatVersion, "parameters": params, "resources": resources}
 	return tpl, props, nil
+}
+
+// subnetsOf lists the subnet resources of the internal links the VDU's CPs attach to.
+func subnetsOf(spec *vim.Spec, vduID string, links map[string]vim.VirtualLink) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, cp := range spec.ConnectionPoints {
+		vl, ok := links[cp.VirtualLink]
+		if !ok || vl.Network != "" || !contains(cp.VDUs, vduID) || seen[vl.ID] {
+			continue
+		}
+		seen[vl.ID] = true
+		out = append(out, "subnet_"+paramKey(vl.ID))
+	}
+	return out
 }
 
 func contains(list []string, s string) bool {
