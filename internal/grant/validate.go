@@ -17,7 +17,18 @@ var operations = []string{"INSTANTIATE", "SCALE", "SCALE_TO_LEVEL", "CHANGE_FLAV
 var resourceTypes = []string{Compute, VL, Storage, LinkPort}
 
 // Validate reports every problem of r with its path, wrapping ErrInvalid.
-func (r *Request) Validate() error {
+func (r *Request) Validate() error { return Invalid(r.Problems()...) }
+
+// Invalid joins problems into one error wrapping ErrInvalid; nil for none.
+func Invalid(problems ...error) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %w", ErrInvalid, errors.Join(problems...))
+}
+
+// Problems lists every problem of r with its path.
+func (r *Request) Problems() []error {
 	var errs []error
 	req := func(path, v string) {
 		if v == "" {
@@ -53,10 +64,7 @@ func (r *Request) Validate() error {
 	for i, pc := range r.PlacementConstraints {
 		errs = append(errs, pc.validate(fmt.Sprintf("placementConstraints[%d]", i), ids)...)
 	}
-	if len(errs) > 0 {
-		return fmt.Errorf("%w: %w", ErrInvalid, errors.Join(errs...))
-	}
-	return nil
+	return errs
 }
 
 func (pc *PlacementConstraint) validate(path string, ids map[string]bool) []error {

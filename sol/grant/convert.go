@@ -43,10 +43,7 @@ func toRequest(w *GrantRequest) (grant.Request, error) {
 		errs = append(errs, err)
 	}
 	r.VIMs = vims
-	if len(errs) > 0 {
-		return r, fmt.Errorf("%w: %w", grant.ErrInvalid, errors.Join(errs...))
-	}
-	return r, nil
+	return r, grant.Invalid(append(errs, r.Problems()...)...)
 }
 
 func toDefs(ws []ResourceDefinition) []grant.ResourceDefinition {
