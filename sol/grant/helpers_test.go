@@ -280,7 +280,7 @@ func (v *vnfm) askedFor() []*vim.Connection {
 // conformance schema of Grant, and the v3.3.1 OpenAPI's GrantRequest
 // and Grant.
 type validator struct {
-	set                *etsischema.Set
+	set               *etsischema.Set
 	request, grant331 *jsonschema.Schema
 }
 
