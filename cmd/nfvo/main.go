@@ -58,10 +58,14 @@ func (p *packageFlags) options(dataDir string) (catalog.Options, error) {
 	return o, os.MkdirAll(o.Dir, 0o750)
 }
 
-func main() {
+func main() { app.Main(spec()) }
+
+// spec is the NFVO binary: package management and the grant API over the
+// VIM registry.
+func spec() app.Spec {
 	var pf packageFlags
 	var vf vimFlags
-	app.Main(app.Spec{
+	return app.Spec{
 		Name:          "nfvo",
 		Short:         "Cadenza NFVO: SOL 005 and SOL 003 (NFVO side) APIs",
 		DefaultListen: "127.0.0.1:9880",
@@ -84,16 +88,21 @@ func main() {
 				return err
 			}
 			vnfpkgm.Mount(a.Engine, a.Auth, svc, ns)
-			reg, err := vf.registry(ctx, a.DB, a.Opts.DataDir, a.Log)
-			if err != nil {
-				return err
-			}
-			gs, err := grant.New(a.DB, a.Jobs, reg, grant.Options{DeferAbove: vf.deferAbove, Logger: a.Log})
-			if err != nil {
-				return err
-			}
-			solgrant.Mount(a.Engine, a.Auth, gs)
-			return nil
+			return mountGrants(ctx, a, &vf)
 		},
-	})
+	}
+}
+
+// mountGrants opens the VIM registry and serves the grant API over it.
+func mountGrants(ctx context.Context, a *app.App, vf *vimFlags) error {
+	reg, err := vf.registry(ctx, a.DB, a.Opts.DataDir, a.Log)
+	if err != nil {
+		return err
+	}
+	gs, err := grant.New(a.DB, a.Jobs, reg, grant.Options{DeferAbove: vf.deferAbove, Logger: a.Log})
+	if err != nil {
+		return err
+	}
+	solgrant.Mount(a.Engine, a.Auth, gs)
+	return nil
 }
