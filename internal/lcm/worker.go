@@ -53,10 +53,12 @@ func (s *Service) run(ctx context.Context, id string, complete func(context.Cont
 		return err
 	}
 	op := it.Doc
-	if op.State == Starting {
-		if op.IsCancelPending {
-			return s.end(ctx, op, RolledBack, outcome{}, complete)
-		}
+	if op.State == Starting && op.IsCancelPending {
+		return s.end(ctx, op, RolledBack, outcome{}, complete)
+	}
+	// An operation retried after its grant was refused has none yet: it
+	// asks again rather than touch the VIM ungranted.
+	if op.State == Starting || (op.State == Processing && op.GrantID == "") {
 		if op, err = s.grant(ctx, op); err != nil {
 			return s.failed(ctx, op, err, complete)
 		}
@@ -168,8 +170,8 @@ func (s *Service) grant(ctx context.Context, op OpOcc) (OpOcc, error) {
 	var out OpOcc
 	err = s.db.Tx(ctx, func(ctx context.Context) error {
 		it, err := s.ops.Update(ctx, op.ID, 0, func(o *OpOcc) error {
-			if o.State != Starting {
-				return fmt.Errorf("op occ %s left STARTING: %w", op.ID, ErrState)
+			if o.State != op.State || o.GrantID != "" {
+				return fmt.Errorf("op occ %s is %s with grant %q, no longer waiting for one: %w", op.ID, o.State, o.GrantID, ErrState)
 			}
 			o.State, o.StateEnteredTime, o.GrantID = Processing, time.Now().UTC(), g.ID
 			if r := o.Request.Instantiate; r != nil && len(g.VIMConnections) > 0 {
@@ -184,6 +186,9 @@ func (s *Service) grant(ctx context.Context, op OpOcc) (OpOcc, error) {
 			return err
 		}
 		out = it.Doc
+		if op.State == Processing {
+			return nil // a retry: PROCESSING was announced already
+		}
 		return s.emitOp(ctx, out)
 	})
 	if err != nil {

@@ -123,6 +123,16 @@ func TestRejectedGrant(t *testing.T) {
 				}
 				checkExchanges(t, v, n)
 				noSecret(t, "op occ error", op.Error.Detail)
+				// With the quota raised, a retry asks again and is granted.
+				if err := n.reg.Put(t.Context(), []vimreg.VIM{edgeVIM(10)}); err != nil {
+					t.Fatal(err)
+				}
+				if op := v.wait(t)(v.svc.Retry(t.Context(), op.ID)); op.State != lcm.Completed || op.GrantID == "" {
+					t.Fatalf("retry %s, grant %q, error %+v", op.State, op.GrantID, op.Error)
+				}
+				if a := v.askedFor(); len(a) == 0 || a[0].BearerToken.Reveal() != vimToken {
+					t.Fatalf("driver asked for %v after the retry", a)
+				}
 			})
 		}
 	}

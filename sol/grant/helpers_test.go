@@ -83,6 +83,7 @@ func (l *logBuffer) logger() *slog.Logger {
 // nfvo is a running NFVO grant API over a VIM registry.
 type nfvo struct {
 	url  string
+	reg  *vimreg.Registry
 	svc  *igrant.Service
 	logs *logBuffer
 }
@@ -122,6 +123,7 @@ func startNFVO(t testing.TB, dsn string, deferAbove int, vims ...vimreg.VIM) *nf
 	if err := reg.Put(t.Context(), vims); err != nil {
 		t.Fatal(err)
 	}
+	n.reg = reg
 	n.svc, err = igrant.New(db, runner, reg, igrant.Options{DeferAbove: deferAbove, Logger: log})
 	if err != nil {
 		t.Fatal(err)
