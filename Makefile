@@ -8,7 +8,7 @@
 GO        ?= go
 BIN       ?= bin
 # Backends whose absence fails the tests instead of skipping them.
-REQUIRE   ?= postgres,kubernetes,kubernetes-edge
+REQUIRE   ?= postgres,kubernetes,kubernetes-edge,openstack
 PKGS      ?= ./...
 BENCH     ?= .
 BENCHTIME ?= 1x
@@ -42,7 +42,7 @@ k8s-testenv:
 test: lint k8s-testenv test-go test-e2e test-conformance test-clients
 
 test-go:
-	eval "$$(hack/k8s-testenv.sh edge 2)"; CADENZA_KUBECONFIG=$$(hack/k8s-testenv.sh kubeconfig) \
+	eval "$$(hack/k8s-testenv.sh edge 2)"; eval "$$(hack/openstack-testenv.sh env)"; CADENZA_KUBECONFIG=$$(hack/k8s-testenv.sh kubeconfig) \
 		$(GO) test -race -count=1 -timeout 30m $(PKGS)
 
 # Suites kept behind the e2e tag because they kill processes on purpose

@@ -23,7 +23,7 @@ func TestDriver(t *testing.T) {
 				return leftovers(ctx, t, h.VNFInstanceID)
 			},
 			Zones:   zones,
-			Timeout: 8 * time.Minute,
+			Timeout: 20 * time.Minute,
 		}
 	})
 }

@@ -2,6 +2,7 @@ package openstack
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"github.com/cadenza-mano/cadenza/internal/vim"
@@ -78,11 +79,24 @@ func (d *Driver) Operate(ctx context.Context, h vim.Handle, to vim.OperationalSt
 			params[paramReplicasPrefix+key] = n
 		}
 	}
+	if s.stopped() == (to == vim.Stopped) && !s.failed() && sameParams(s, params) {
+		return nil // already there: an update would only walk the nested stacks again
+	}
 	if err := d.patchAndWait(ctx, s, params); err != nil {
 		return err
 	}
 	d.log.Info("operated vnf", "stack", s.Name, "state", to)
 	return nil
+}
+
+// sameParams reports whether the stack already has every parameter value of params.
+func sameParams(s *stack, params map[string]any) bool {
+	for k, v := range params {
+		if s.Parameters[k] != fmt.Sprint(v) {
+			return false
+		}
+	}
+	return true
 }
 
 func cutPrefix(s, prefix string) (string, bool) {
