@@ -48,7 +48,7 @@ func (s *Service) redeploy(ctx context.Context, inst *VNFInstance, vnfdID, flavo
 			return outcome{}, err
 		}
 	}
-	spec, err := t.plan(inst.ID, levels, params)
+	spec, err := t.plan(inst.ID, levels, params, cur.ExtVirtualLinks)
 	if err != nil {
 		return outcome{}, err
 	}

@@ -22,7 +22,7 @@ func (s *Service) Instantiate(ctx context.Context, id string, req InstantiateReq
 		if err != nil {
 			return err
 		}
-		_, err = t.plan(id, levels, req.AdditionalParams)
+		_, err = t.plan(id, levels, req.AdditionalParams, req.ExtVirtualLinks)
 		return err
 	}); err != nil {
 		return store.Item[OpOcc]{}, err
@@ -61,7 +61,7 @@ func (s *Service) instantiate(ctx context.Context, op *OpOcc, inst *VNFInstance)
 	if err != nil {
 		return outcome{}, err
 	}
-	spec, err := t.plan(inst.ID, levels, req.AdditionalParams)
+	spec, err := t.plan(inst.ID, levels, req.AdditionalParams, req.ExtVirtualLinks)
 	if err != nil {
 		return outcome{}, err
 	}

@@ -3,6 +3,7 @@ package lcm
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -78,10 +79,11 @@ func openStackAuthOf(ai map[string]string) *vim.OpenStackAuth {
 		ApplicationCredentialSecret: vim.NewSecret(ai["applicationCredentialSecret"])}
 }
 
-// plan builds the instance's spec at levels.
-func (t *target) plan(instID string, levels map[string]int, params map[string]any) (*vim.Spec, error) {
+// plan builds the instance's spec at levels, its external CPs on the
+// external virtual links ext (SOL 003 ExtVirtualLinkData).
+func (t *target) plan(instID string, levels map[string]int, params map[string]any, ext json.RawMessage) (*vim.Spec, error) {
 	return Plan(PlanInput{VNFInstanceID: instID, Flavour: t.fl, Levels: levels,
-		Package: t.pkg.Content, AdditionalParams: params})
+		Package: t.pkg.Content, AdditionalParams: params, ExtVirtualLinks: ext})
 }
 
 // ensureHandle returns the operation's Handle, naming it and recording it
