@@ -127,7 +127,7 @@ func listOptions(id string) metav1.ListOptions {
 	return metav1.ListOptions{LabelSelector: LabelInstance + "=" + labelValue(id)}
 }
 
-// instanceWatches watch the pods and workloads of a VNF instance.
+// instanceWatches watch the pods, workloads and Jobs of a VNF instance.
 func (d *Driver) instanceWatches(ns, id string) []watchFunc {
 	opts := listOptions(id)
 	return []watchFunc{
@@ -138,5 +138,6 @@ func (d *Driver) instanceWatches(ns, id string) []watchFunc {
 		func(ctx context.Context) (watch.Interface, error) {
 			return d.cs.AppsV1().StatefulSets(ns).Watch(ctx, opts)
 		},
+		func(ctx context.Context) (watch.Interface, error) { return d.cs.BatchV1().Jobs(ns).Watch(ctx, opts) },
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -95,8 +96,10 @@ func findWorkload(ws []workload, vduID string) (workload, error) {
 	return workload{}, vim.Errorf(vim.ErrNotFound, "find vdu "+vduID, "no workload of the vdu")
 }
 
-// settled reports whether every workload is settled and the VNF has no pod terminating or
-// not ready beyond what the workloads ask for.
+// settled reports whether every workload is settled, every Job of the VNF has completed,
+// and the VNF has no pod terminating or not ready beyond what the workloads ask for. A
+// package may ship pods of its own (bare Pods, Jobs' pods): a bare Pod counts once it is
+// ready or has run to completion, a Job's pods count through their Job.
 func (d *Driver) settled(ctx context.Context, ns, id string) (bool, error) {
 	ws, err := d.workloads(ctx, ns, id)
 	if err != nil {
@@ -109,20 +112,71 @@ func (d *Driver) settled(ctx context.Context, ns, id string) (bool, error) {
 		}
 		want += int(w.replicas)
 	}
+	if done, err := d.jobsDone(ctx, ns, id); err != nil || !done {
+		return false, err
+	}
 	pods, err := d.cs.CoreV1().Pods(ns).List(ctx, listOptions(id))
 	if err != nil {
 		return false, classify("list pods", err)
 	}
-	return len(pods.Items) == want && allReady(pods.Items), nil
-}
-
-func allReady(pods []corev1.Pod) bool {
-	for i := range pods {
-		if pods[i].DeletionTimestamp != nil || !podReady(&pods[i]) {
-			return false
+	owned := 0
+	for i := range pods.Items {
+		p := &pods.Items[i]
+		if p.DeletionTimestamp != nil {
+			return false, nil
+		}
+		switch controllerKind(p) {
+		case "Job":
+			continue
+		case "":
+			if p.Status.Phase == corev1.PodSucceeded {
+				continue
+			}
+		default:
+			owned++
+		}
+		if !podReady(p) {
+			return false, nil
 		}
 	}
-	return true
+	return owned == want, nil
+}
+
+// jobsDone reports whether every Job of the VNF has completed. A failed Job fails the wait:
+// waiting longer cannot make it succeed.
+func (d *Driver) jobsDone(ctx context.Context, ns, id string) (bool, error) {
+	jobs, err := d.cs.BatchV1().Jobs(ns).List(ctx, listOptions(id))
+	if err != nil {
+		return false, classify("list jobs", err)
+	}
+	for i := range jobs.Items {
+		switch jobCondition(&jobs.Items[i]) {
+		case batchv1.JobFailed:
+			return false, vim.Errorf(vim.ErrPermanent, "job "+jobs.Items[i].Name, "failed")
+		case batchv1.JobComplete:
+		default:
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// jobCondition is the Job's final condition (Complete or Failed) once it has one.
+func jobCondition(j *batchv1.Job) batchv1.JobConditionType {
+	for _, c := range j.Status.Conditions {
+		if (c.Type == batchv1.JobComplete || c.Type == batchv1.JobFailed) && c.Status == corev1.ConditionTrue {
+			return c.Type
+		}
+	}
+	return ""
+}
+
+// controllerKind is the kind of the pod's controller, empty for a bare pod.
+func controllerKind(p *corev1.Pod) string {
+	if ref := metav1.GetControllerOf(p); ref != nil {
+		return ref.Kind
+	}
+	return ""
 }
 
 func podReady(p *corev1.Pod) bool {
