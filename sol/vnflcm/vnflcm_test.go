@@ -82,6 +82,13 @@ func setup(t *testing.T) *testBundle {
 // source pkgs makes (it may mount more APIs on the env's engine).
 func setupWith(t *testing.T, driver vim.Driver, pkgs func(*env) lcm.PackageSource) *testBundle {
 	t.Helper()
+	return setupWithDrivers(t, lcm.DriverFactoryFunc(func(context.Context, *vim.Connection) (vim.Driver, error) { return driver, nil }), pkgs)
+}
+
+// setupWithDrivers is setupWith with the engine asking drivers for the
+// driver of each VIM connection.
+func setupWithDrivers(t *testing.T, drivers lcm.DriverFactory, pkgs func(*env) lcm.PackageSource) *testBundle {
+	t.Helper()
 	db, err := store.Open(t.Context(), "sqlite://"+filepath.Join(t.TempDir(), "t.db"), "")
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +105,7 @@ func setupWith(t *testing.T, driver vim.Driver, pkgs func(*env) lcm.PackageSourc
 	}
 	ev.notify = ns
 	svc, err := lcm.NewService(db, runner, lcm.Options{Granter: lcm.LocalGranter{Logger: quiet}, Packages: pkgs(ev), Logger: quiet,
-		Drivers: lcm.DriverFactoryFunc(func(context.Context, *vim.Connection) (vim.Driver, error) { return driver, nil })})
+		Drivers: drivers})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,6 +195,15 @@ func (b *testBundle) waitOp(t *testing.T, loc string, state lcm.OpState) map[str
 			t.Fatalf("%s is %s, want %s: %s", loc, st, state, r.body)
 		}
 	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }
 
 func decode(t *testing.T, raw []byte) map[string]any {
