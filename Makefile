@@ -22,7 +22,7 @@ export CADENZA_REQUIRE_ETSI ?= 1
 export CADENZA_TACKERCLIENT_REQUIRED ?= 1
 export CADENZA_POSTGRES_DSN ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 
-.PHONY: all build run test test-go test-e2e test-load test-conformance test-clients bench lint k8s-testenv clean
+.PHONY: all build run test test-deps test-go test-e2e test-load test-conformance test-clients bench lint k8s-testenv clean
 
 all: build
 
@@ -39,7 +39,12 @@ k8s-testenv:
 	hack/k8s-testenv.sh ensure >/dev/null
 	hack/k8s-testenv.sh edge 2 >/dev/null
 
-test: lint k8s-testenv test-go test-e2e test-conformance test-clients
+# What the tests need, installed and started if missing (PostgreSQL, Debian's
+# SOL clients, the Kubernetes control plane, the OpenStack test cloud).
+test-deps:
+	hack/test-deps.sh
+
+test: test-deps lint k8s-testenv test-go test-e2e test-conformance test-clients
 
 test-go:
 	eval "$$(hack/k8s-testenv.sh edge 2)"; eval "$$(hack/openstack-testenv.sh env)"; CADENZA_KUBECONFIG=$$(hack/k8s-testenv.sh kubeconfig) \
