@@ -48,6 +48,7 @@ func (s *Service) redeploy(ctx context.Context, inst *VNFInstance, vnfdID, flavo
 			return outcome{}, err
 		}
 	}
+	t.zones = cur.Zones
 	spec, err := t.plan(inst.ID, levels, params, cur.ExtVirtualLinks)
 	if err != nil {
 		return outcome{}, err

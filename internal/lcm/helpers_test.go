@@ -75,8 +75,9 @@ var backends = []struct {
 	{"postgres", testenv.Postgres},
 }
 
-// setupOn is setup on the database dsn names.
-func setupOn(t testing.TB, dsn string, work bool) *testBundle {
+// setupOn is setup on the database dsn names; opts change the engine's
+// options (another granter, say) before it is made.
+func setupOn(t testing.TB, dsn string, work bool, opts ...func(*Options)) *testBundle {
 	t.Helper()
 	db, err := store.Open(t.Context(), dsn, "")
 	if err != nil {
@@ -89,8 +90,12 @@ func setupOn(t testing.TB, dsn string, work bool) *testBundle {
 	}
 	b := &testBundle{drv: lcmtest.NewDriver(), runner: runner, pkgs: &dirSource{pkgs: map[string]*Package{}}}
 	b.pkgs.add(t, manifestsCNF, manifestsEntry)
-	b.svc, err = NewService(db, runner, Options{Granter: LocalGranter{Logger: quiet}, Packages: b.pkgs, Logger: quiet,
-		Drivers: DriverFactoryFunc(func(context.Context, *vim.Connection) (vim.Driver, error) { return b.drv, nil })})
+	o := Options{Granter: LocalGranter{Logger: quiet}, Packages: b.pkgs, Logger: quiet,
+		Drivers: DriverFactoryFunc(func(context.Context, *vim.Connection) (vim.Driver, error) { return b.drv, nil })}
+	for _, f := range opts {
+		f(&o)
+	}
+	b.svc, err = NewService(db, runner, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,9 +69,12 @@ type InstantiatedInfo struct {
 	VirtualStorages      []VirtualStorageInfo `json:"virtualStorageResourceInfo,omitempty"`
 	ExtCPs               []ExtCPInfo          `json:"extCpInfo,omitempty"`
 	ExtVirtualLinks      json.RawMessage      `json:"extVirtualLinks,omitempty"`
-	AdditionalParams     map[string]any       `json:"additionalParams,omitempty"`
-	VIMConnectionID      string               `json:"vimConnectionId,omitempty"`
-	Handle               *vim.Handle          `json:"handle,omitempty"`
+	// Zones are the zones each VDU's instances were granted at
+	// instantiation, by VDU ID; later plans keep them.
+	Zones            map[string][]string `json:"zones,omitempty"`
+	AdditionalParams map[string]any      `json:"additionalParams,omitempty"`
+	VIMConnectionID  string              `json:"vimConnectionId,omitempty"`
+	Handle           *vim.Handle         `json:"handle,omitempty"`
 }
 
 // VNFCResource is one VNFC instance and the VIM resource behind it.
@@ -146,14 +149,17 @@ func (s OpState) Final() bool { return s == Completed || s == Failed || s == Rol
 
 // OpOcc is an LCM operation occurrence, version-neutral.
 type OpOcc struct {
-	ID               string          `json:"id"`
-	Operation        Operation       `json:"operation"`
-	State            OpState         `json:"operationState"`
-	StartTime        time.Time       `json:"startTime"`
-	StateEnteredTime time.Time       `json:"stateEnteredTime"`
-	VNFInstanceID    string          `json:"vnfInstanceId"`
-	GrantID          string          `json:"grantId,omitempty"`
-	Params           json.RawMessage `json:"operationParams,omitempty"`
+	ID               string    `json:"id"`
+	Operation        Operation `json:"operation"`
+	State            OpState   `json:"operationState"`
+	StartTime        time.Time `json:"startTime"`
+	StateEnteredTime time.Time `json:"stateEnteredTime"`
+	VNFInstanceID    string    `json:"vnfInstanceId"`
+	GrantID          string    `json:"grantId,omitempty"`
+	// GrantedZones are the zones the grant placed each VDU's added
+	// resources in, by VDU ID.
+	GrantedZones map[string][]string `json:"grantedZones,omitempty"`
+	Params       json.RawMessage     `json:"operationParams,omitempty"`
 	// Request is the parsed request the worker carries out.
 	Request               Request          `json:"request"`
 	IsAutomaticInvocation bool             `json:"isAutomaticInvocation"`

@@ -137,6 +137,8 @@ type PlanInput struct {
 	// ExtVirtualLinks are the request's extVirtualLinks (SOL 003 ExtVirtualLinkData, as
 	// JSON): the existing networks the external CPs attach to.
 	ExtVirtualLinks json.RawMessage
+	// Zones confine each VDU's instances, by VDU ID (from the grant).
+	Zones map[string][]string
 }
 
 // Plan builds the Spec of a VNF from its flavour and aspect levels. It is
@@ -149,7 +151,9 @@ func Plan(in PlanInput) (*vim.Spec, error) {
 	}
 	counts := Counts(fl, in.Levels)
 	for _, v := range fl.VDUs {
-		spec.VDUs = append(spec.VDUs, planVDU(fl, v, counts[v.ID]))
+		vdu := planVDU(fl, v, counts[v.ID])
+		vdu.Zones = slices.Clone(in.Zones[v.ID])
+		spec.VDUs = append(spec.VDUs, vdu)
 	}
 	spec.ConnectionPoints = planCPs(fl)
 	links, err := planLinks(fl, in.ExtVirtualLinks, spec.ConnectionPoints)

@@ -65,6 +65,7 @@ func (s *Service) scale(ctx context.Context, op *OpOcc, inst *VNFInstance) (outc
 // scaleTo converges the VNF to levels and returns the outcome.
 func (s *Service) scaleTo(ctx context.Context, t *target, inst *VNFInstance, levels map[string]int) (outcome, error) {
 	cur := inst.Instantiated
+	t.zones = cur.Zones
 	spec, err := t.plan(inst.ID, levels, cur.AdditionalParams, cur.ExtVirtualLinks)
 	if err != nil {
 		return outcome{}, err

@@ -19,6 +19,8 @@ type target struct {
 	fl     *vnfd.Flavour
 	drv    vim.Driver
 	connID string
+	// zones confine VDUs' instances, by VDU ID (granted at instantiation).
+	zones map[string][]string
 }
 
 // flavourOf returns the package's flavour id, or ErrInvalid.
@@ -83,7 +85,7 @@ func openStackAuthOf(ai map[string]string) *vim.OpenStackAuth {
 // external virtual links ext (SOL 003 ExtVirtualLinkData).
 func (t *target) plan(instID string, levels map[string]int, params map[string]any, ext json.RawMessage) (*vim.Spec, error) {
 	return Plan(PlanInput{VNFInstanceID: instID, Flavour: t.fl, Levels: levels,
-		Package: t.pkg.Content, AdditionalParams: params, ExtVirtualLinks: ext})
+		Package: t.pkg.Content, AdditionalParams: params, ExtVirtualLinks: ext, Zones: t.zones})
 }
 
 // ensureHandle returns the operation's Handle, naming it and recording it

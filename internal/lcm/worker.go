@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -174,6 +175,7 @@ func (s *Service) grant(ctx context.Context, op OpOcc) (OpOcc, error) {
 				return fmt.Errorf("op occ %s is %s with grant %q, no longer waiting for one: %w", op.ID, o.State, o.GrantID, ErrState)
 			}
 			o.State, o.StateEnteredTime, o.GrantID = Processing, time.Now().UTC(), g.ID
+			o.GrantedZones = zonesByVDU(req.AddResources, g.Zones)
 			if r := o.Request.Instantiate; r != nil && len(g.VIMConnections) > 0 {
 				r.VIMConnections = g.VIMConnections
 			}
@@ -306,4 +308,26 @@ func problemOf(err error) *Problem {
 		p.Status, p.Title = http.StatusServiceUnavailable, "VIM unavailable"
 	}
 	return p
+}
+
+// zonesByVDU gathers the zones a grant put the added resources in, by
+// their VDU: the zones the VDU's instances may run in.
+func zonesByVDU(added []GrantResource, zones map[string]string) map[string][]string {
+	var out map[string][]string
+	for _, r := range added {
+		z, ok := zones[r.ID]
+		if !ok || r.VDUID == "" {
+			continue
+		}
+		if out == nil {
+			out = map[string][]string{}
+		}
+		if !slices.Contains(out[r.VDUID], z) {
+			out[r.VDUID] = append(out[r.VDUID], z)
+		}
+	}
+	for _, zs := range out {
+		slices.Sort(zs)
+	}
+	return out
 }
