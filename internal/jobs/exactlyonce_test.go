@@ -40,7 +40,9 @@ func TestTwoRunnersRunEachJobOnce(t *testing.T) {
 			for _, r := range runners {
 				start(t, r)
 			}
-			waitCompleted(t, db, n, 2*time.Minute)
+			// A liveness bound, not a speed check: on a loaded machine two
+			// pools contending for SQLite's one writer lock can take minutes.
+			waitCompleted(t, db, n, 5*time.Minute)
 			// A worker counts its completion after its transaction commits,
 			// so the last counts may trail the rows waitCompleted saw.
 			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
