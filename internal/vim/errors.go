@@ -66,6 +66,23 @@ func ContextError(op string, err error) error {
 	return &Error{Kind: kind, Op: op, Msg: err.Error(), cause: err}
 }
 
+// Classify turns a VIM client's error into an Error of the kind kindOf gives it, keeping the
+// message only, so no client type leaves a driver. Errors already classified pass unchanged;
+// context errors become ContextError.
+func Classify(op string, err error, kindOf func(error) error) error {
+	if err == nil {
+		return nil
+	}
+	var ve *Error
+	if errors.As(err, &ve) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return ContextError(op, err)
+	}
+	return &Error{Kind: kindOf(err), Op: op, Msg: err.Error()}
+}
+
 // KindOf returns the ErrX sentinel err matches, or nil.
 func KindOf(err error) error {
 	for _, k := range []error{ErrNotFound, ErrConflict, ErrTransient, ErrPermanent, ErrTimeout} {

@@ -1,7 +1,6 @@
 package kubernetes
 
 import (
-	"context"
 	"errors"
 	"net"
 	"net/url"
@@ -11,21 +10,8 @@ import (
 	"github.com/cadenza-mano/cadenza/internal/vim"
 )
 
-// classify turns a client-go error into a vim error of the right kind, keeping the message
-// only, so no client-go type leaves the driver. Errors already classified pass unchanged.
-func classify(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var ve *vim.Error
-	if errors.As(err, &ve) {
-		return err
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return vim.ContextError(op, err)
-	}
-	return &vim.Error{Kind: kindOf(err), Op: op, Msg: err.Error()}
-}
+// classify turns a client-go error into a vim error of the right kind (vim.Classify).
+func classify(op string, err error) error { return vim.Classify(op, err, kindOf) }
 
 func kindOf(err error) error {
 	switch {

@@ -1,7 +1,6 @@
 package openstack
 
 import (
-	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -12,21 +11,8 @@ import (
 	"github.com/cadenza-mano/cadenza/internal/vim"
 )
 
-// classify turns a gophercloud error into a vim error of the right kind, keeping the message
-// only, so no gophercloud type leaves the driver. Errors already classified pass unchanged.
-func classify(op string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var ve *vim.Error
-	if errors.As(err, &ve) {
-		return err
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return vim.ContextError(op, err)
-	}
-	return &vim.Error{Kind: kindOf(err), Op: op, Msg: err.Error()}
-}
+// classify turns a gophercloud error into a vim error of the right kind (vim.Classify).
+func classify(op string, err error) error { return vim.Classify(op, err, kindOf) }
 
 // kindOf maps HTTP status codes: 404 not found, 409 conflict, 408/504 timeout, 429 and 5xx
 // transient, other 4xx permanent; network errors are transient.
