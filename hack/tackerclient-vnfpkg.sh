@@ -27,6 +27,8 @@ go build -o "$WORK/bin/" ./cmd/nfvo ./internal/catalog/csartest/mkcsar
 NFVO_PID=$!
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
 
+# Only our OS_* settings: inherited ones (a cloud's credentials) would confuse the client.
+while read -r v; do unset "$v"; done < <(compgen -e | grep '^OS_' || true)
 export OS_AUTH_TYPE=none OS_ENDPOINT=http://127.0.0.1:$PORT
 os() { openstack "$@"; }
 

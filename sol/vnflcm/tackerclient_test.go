@@ -22,7 +22,15 @@ const envTackerRequired = "CADENZA_TACKERCLIENT_REQUIRED"
 func (b *testBundle) openstack(t *testing.T, v2 bool, args ...string) string {
 	t.Helper()
 	cmd := exec.CommandContext(t.Context(), "openstack", args...)
-	cmd.Env = append(os.Environ(), "OS_AUTH_TYPE=none", "OS_ENDPOINT="+b.url)
+	// The client reads OS_* from the environment: drop any the test run
+	// inherits (make test exports the OpenStack test cloud's) so that only
+	// ours apply.
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "OS_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "OS_AUTH_TYPE=none", "OS_ENDPOINT="+b.url)
 	if v2 {
 		cmd.Env = append(cmd.Env, "OS_TACKER_API_VERSION=2")
 	}
