@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -43,15 +44,18 @@ func TestEdgeVIMs(t *testing.T) {
 	b := setupWithDrivers(t, drivers, catalogSource(t))
 	b.onboard(t, vdusCNF)
 
-	paths := make([]string, len(edges))
+	const base = "/vnflcm/v2/vnf_instances/"
+	ids := make([]string, len(edges))
+	// on is the VNF ids[j] as control plane i sees it.
+	on := func(i, j int) kube { return kube{t: t, cs: k8s.NewForConfigOrDie(edges[i]), ns: "vnf-" + ids[j]} }
 	for i, cfg := range edges {
-		r := b.want(t, b.do(t, http.MethodPost, "/vnflcm/v2/vnf_instances", `{"vnfdId":"`+vdusVNFD+`"}`), http.StatusCreated, "")
-		paths[i] = "/vnflcm/v2/vnf_instances/" + decode(t, r.body)["id"].(string)
-		b.task(t, paths[i]+"/instantiate", `{"flavourId":"default","vimConnectionInfo":{"edge":`+edgeConnection(t, cfg)+`}}`, lcm.Completed)
+		r := b.want(t, b.do(t, http.MethodPost, strings.TrimSuffix(base, "/"), `{"vnfdId":"`+vdusVNFD+`"}`), http.StatusCreated, "")
+		ids[i] = decode(t, r.body)["id"].(string)
+		b.task(t, base+ids[i]+"/instantiate", `{"flavourId":"default","vimConnectionInfo":{"edge":`+edgeConnection(t, cfg)+`}}`, lcm.Completed)
 	}
-	for i, cfg := range edges {
-		for j, p := range paths {
-			k := kube{t: t, cs: k8s.NewForConfigOrDie(cfg), ns: "vnf-" + p[len("/vnflcm/v2/vnf_instances/"):]}
+	for i := range edges {
+		for j := range ids {
+			k := on(i, j)
 			if i == j {
 				k.wantReplicas(k.deployment("front"), 1)
 			} else {
@@ -60,13 +64,12 @@ func TestEdgeVIMs(t *testing.T) {
 		}
 	}
 	// Later operations find the VIM from the instance, not the request.
-	b.task(t, paths[1]+"/scale", `{"type":"SCALE_OUT","aspectId":"front_aspect","numberOfSteps":1}`, lcm.Completed)
-	k1 := kube{t: t, cs: k8s.NewForConfigOrDie(edges[1]), ns: "vnf-" + paths[1][len("/vnflcm/v2/vnf_instances/"):]}
+	b.task(t, base+ids[1]+"/scale", `{"type":"SCALE_OUT","aspectId":"front_aspect","numberOfSteps":1}`, lcm.Completed)
+	k1 := on(1, 1)
 	k1.wantReplicas(k1.deployment("front"), 2)
-	for i, p := range paths {
-		b.task(t, p+"/terminate", `{"terminationType":"FORCEFUL"}`, lcm.Completed)
-		k := kube{t: t, cs: k8s.NewForConfigOrDie(edges[i]), ns: "vnf-" + p[len("/vnflcm/v2/vnf_instances/"):]}
-		k.wantNamespaceGone()
+	for i, id := range ids {
+		b.task(t, base+id+"/terminate", `{"terminationType":"FORCEFUL"}`, lcm.Completed)
+		on(i, i).wantNamespaceGone()
 	}
 	mu.Lock()
 	defer mu.Unlock()
