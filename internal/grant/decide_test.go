@@ -72,7 +72,10 @@ func TestZonesFor(t *testing.T) {
 
 func TestQuota(t *testing.T) {
 	t.Parallel()
-	v := vimreg.VIM{ID: "v", Quota: &vimreg.Quota{Compute: 3, Storage: 1}}
+	v := vimreg.VIM{ID: "v", Quota: &vimreg.Quota{Compute: 3, Storage: 1, LinkPort: 1}}
+	linkPort := func(id, resourceID string) []ResourceDefinition {
+		return []ResourceDefinition{{ID: id, Type: LinkPort, ResourceID: resourceID}}
+	}
 	tests := []struct {
 		name    string
 		before  Usage
@@ -89,6 +92,13 @@ func TestQuota(t *testing.T) {
 			req: Request{AddResources: computes("a"), RemoveResources: computes("old")}},
 		{name: "already over, shrinking is allowed", before: Usage{Compute: 5},
 			req: Request{RemoveResources: computes("old")}},
+		{name: "heal recreating at full quota", before: Usage{Compute: 3},
+			req: Request{Operation: "HEAL", AddResources: computes("c1-healed"), RemoveResources: computes("c1")}},
+		{name: "updates are not charged", before: Usage{LinkPort: 1},
+			req: Request{Operation: "CHANGE_EXT_CONN", UpdateResources: linkPort("lp", "port-1")}},
+		{name: "a new link port is charged", before: Usage{LinkPort: 1},
+			req:     Request{Operation: "CHANGE_EXT_CONN", AddResources: linkPort("lp", "")},
+			wantErr: []string{"link port quota of VIM v is 1: 1 in use, the request would make it 2"}},
 		{name: "unbounded types", before: Usage{VirtualLink: 100},
 			req: Request{AddResources: []ResourceDefinition{{ID: "l", Type: VL}}}},
 	}
@@ -130,6 +140,34 @@ func TestPreferredVIM(t *testing.T) {
 			conn, id := preferredVIM(&Request{VIMs: tt.vims}, known)
 			if conn != tt.wantConn || id != tt.wantID {
 				t.Fatalf("got %s/%s, want %s/%s", conn, id, tt.wantConn, tt.wantID)
+			}
+		})
+	}
+}
+
+// TestUsageApply: additions are charged, removals credited (never below
+// zero), and updates leave the usage as it is.
+func TestUsageApply(t *testing.T) {
+	t.Parallel()
+	before := Usage{Compute: 2, VirtualLink: 1, LinkPort: 1}
+	tests := []struct {
+		name string
+		req  Request
+		want Usage
+	}{
+		{name: "heal", req: Request{AddResources: computes("c-healed"), RemoveResources: computes("c")}, want: before},
+		{name: "change flavour", want: Usage{Compute: 3, LinkPort: 1},
+			req: Request{AddResources: computes("a", "b"), RemoveResources: append(computes("c"),
+				ResourceDefinition{ID: "vl-x", Type: VL}, ResourceDefinition{ID: "vl-y", Type: VL})}},
+		{name: "change ext conn", want: Usage{Compute: 2, VirtualLink: 1, LinkPort: 2},
+			req: Request{UpdateResources: []ResourceDefinition{{ID: "lp1", Type: LinkPort}},
+				AddResources: []ResourceDefinition{{ID: "lp2", Type: LinkPort}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := before.apply(&tt.req); got != tt.want {
+				t.Fatalf("usage %+v, want %+v", got, tt.want)
 			}
 		})
 	}

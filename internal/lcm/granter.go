@@ -2,10 +2,12 @@ package lcm
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -38,7 +40,11 @@ func (g LocalGranter) Grant(ctx context.Context, req GrantRequest) (Grant, error
 }
 
 // grantRequest is what op asks of the granter: its resource deltas
-// derived from the VNFD and the request, and the instance's VIMs.
+// derived from the VNFD, the request and what the instance holds, and the
+// instance's VIMs. Every operation that changes resources lists them;
+// OPERATE is a granted operation type too (SOL 003 GrantedLcmOperationType)
+// but starts and stops what exists, so its request lists none. Modifying
+// the instance's information is not an operation that is granted.
 func (s *Service) grantRequest(ctx context.Context, op OpOcc, inst VNFInstance) (GrantRequest, error) {
 	req := GrantRequest{VNFInstanceID: inst.ID, VNFDID: inst.VNFDID, OpOccID: op.ID,
 		Operation: op.Operation, IsAutomaticInvocation: op.IsAutomaticInvocation}
@@ -69,6 +75,22 @@ func (s *Service) grantRequest(ctx context.Context, op OpOcc, inst VNFInstance) 
 			req.AddResources = addedResources(fl, before, after, false)
 			req.RemoveResources = removedVNFCs(cur, before, after)
 			return nil
+		})
+	case OpChangeFlavour:
+		r := op.Request.ChangeFlavour
+		req.FlavourID, req.InstantiationLevelID = r.FlavourID, r.InstantiationLevelID
+		req.AddResources, req.RemoveResources, err = s.flavourChange(ctx, inst.VNFDID, cur, r)
+	case OpHeal:
+		req.AddResources, req.RemoveResources = healResources(cur, op.Request.Heal)
+	case OpChangeExtConn:
+		r := op.Request.ChangeExtConn
+		if conns == nil {
+			conns = map[string]VIMConnectionInfo{}
+		}
+		maps.Copy(conns, r.VIMConnections)
+		err = s.withFlavour(ctx, inst.VNFDID, cur.FlavourID, func(fl *vnfd.Flavour) error {
+			req.AddResources, req.UpdateResources, err = extConnResources(fl, cur, r.ExtVirtualLinks)
+			return err
 		})
 	case OpTerminate:
 		req.RemoveResources = allResources(cur)
@@ -124,11 +146,12 @@ func addedResources(fl *vnfd.Flavour, before, after map[string]int, links bool) 
 	return out
 }
 
-// removedVNFCs lists, for each VDU that shrinks, its last VNFCs.
+// removedVNFCs lists, for each VDU that shrinks (in VDU ID order), its
+// last VNFCs.
 func removedVNFCs(cur *InstantiatedInfo, before, after map[string]int) []GrantResource {
 	var out []GrantResource
-	for vdu, n := range before {
-		drop := n - after[vdu]
+	for _, vdu := range slices.Sorted(maps.Keys(before)) {
+		drop := before[vdu] - after[vdu]
 		for i := len(cur.VNFCs) - 1; i >= 0 && drop > 0; i-- {
 			if c := cur.VNFCs[i]; c.VDUID == vdu {
 				out = append(out, vnfcResource(c, cur.VIMConnectionID))
@@ -137,6 +160,124 @@ func removedVNFCs(cur *InstantiatedInfo, before, after map[string]int) []GrantRe
 		}
 	}
 	return out
+}
+
+// flavourChange lists what moving cur to flavour r.FlavourID at its
+// instantiation level adds and removes. VDUs the two flavours share keep
+// their VNFCs (the redeploy converges them in place), so only the
+// difference in numbers counts, taken from the VNFCs the instance holds;
+// VDUs and internal virtual links the new flavour lacks are removed, and
+// those it alone has are added.
+func (s *Service) flavourChange(ctx context.Context, vnfdID string, cur *InstantiatedInfo, r *ChangeFlavourRequest) (add, remove []GrantResource, err error) {
+	if cur == nil || r == nil {
+		return nil, nil, fmt.Errorf("change flavour of an instance with no instantiated information: %w", ErrState)
+	}
+	pkg, err := s.opts.Packages.Package(ctx, vnfdID)
+	if err != nil {
+		return nil, nil, err
+	}
+	old, err := flavourOf(pkg, cur.FlavourID)
+	if err != nil {
+		return nil, nil, err
+	}
+	next, err := flavourOf(pkg, r.FlavourID)
+	if err != nil {
+		return nil, nil, err
+	}
+	levels, err := InitialLevels(next, r.InstantiationLevelID)
+	if err != nil {
+		return nil, nil, err
+	}
+	held := map[string]int{}
+	for _, c := range cur.VNFCs {
+		held[c.VDUID]++
+	}
+	after := Counts(next, levels)
+	add = addedResources(next, held, after, false)
+	for _, vl := range next.VirtualLinks {
+		if old.VirtualLink(vl.ID) == nil {
+			add = append(add, GrantResource{ID: "vl-" + vl.ID, Type: ResourceVirtualLink, TemplateID: vl.ID})
+		}
+	}
+	remove = removedVNFCs(cur, held, after)
+	for _, vl := range old.VirtualLinks {
+		if next.VirtualLink(vl.ID) != nil {
+			continue
+		}
+		gr := GrantResource{ID: "vl-" + vl.ID, Type: ResourceVirtualLink, TemplateID: vl.ID}
+		if i := slices.IndexFunc(cur.VirtualLinks, func(l VirtualLinkInfo) bool { return l.VLDID == vl.ID }); i >= 0 {
+			gr.ResourceID, gr.VIMConnectionID = cur.VirtualLinks[i].ResourceID, cur.VIMConnectionID
+		}
+		remove = append(remove, gr)
+	}
+	return add, remove, nil
+}
+
+// healResources lists what healing the VNFCs r names (every VNFC when it
+// names none) changes. Every driver heals by recreating: the VIM resource
+// behind a VNFC is deleted and a new one, with a new resource ID, takes
+// its place (a new server on OpenStack, a new Pod on Kubernetes). SOL 003
+// (GrantRequest, clause 9.5.2.2) keeps updateResources for resources
+// "modified" in place; a recreated resource is a removal of the existing
+// resource (with its handle, so the NFVO can free it) and an addition of a
+// new one (which the NFVO places and may put in a zone), so each healed
+// VNFC is one entry in removeResources and one in addResources, and the
+// NFVO's quota sees no net change.
+func healResources(cur *InstantiatedInfo, r *HealRequest) (add, remove []GrantResource) {
+	if cur == nil {
+		return nil, nil
+	}
+	var names []string
+	if r != nil {
+		names = r.VNFCIDs
+	}
+	for _, c := range cur.VNFCs {
+		if len(names) > 0 && !slices.Contains(names, c.ID) {
+			continue
+		}
+		remove = append(remove, vnfcResource(c, cur.VIMConnectionID))
+		add = append(add, GrantResource{ID: c.ID + "-healed", Type: ResourceCompute, VDUID: c.VDUID, TemplateID: c.VDUID})
+	}
+	return add, remove
+}
+
+// extConnResources lists the link ports of the external CPs the request's
+// external virtual links (SOL 003 ExtVirtualLinkData, as JSON) connect:
+// the port of a CP the instance holds moves to its new link, an update of
+// that port (LINKPORT, with the port's handle); an external CP of the
+// flavour that the instance does not hold yet gets a new port, an
+// addition. CPs the flavour does not expose are not the VNF's to change.
+func extConnResources(fl *vnfd.Flavour, cur *InstantiatedInfo, raw json.RawMessage) (add, update []GrantResource, err error) {
+	if cur == nil {
+		return nil, nil, fmt.Errorf("change external connectivity of an instance with no instantiated information: %w", ErrState)
+	}
+	var links []extVirtualLink
+	if len(raw) > 0 && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &links); err != nil {
+			return nil, nil, fmt.Errorf("extVirtualLinks: %v: %w", err, ErrInvalid)
+		}
+	}
+	t := target{fl: fl}
+	seen := map[string]bool{}
+	for _, l := range links {
+		for _, ec := range l.ExtCPs {
+			cp := ec.CPDID
+			if cp == "" || seen[cp] || !t.isExternal(cp) {
+				continue
+			}
+			seen[cp] = true
+			gr := GrantResource{ID: "linkport-" + cp, Type: ResourceLinkPort, TemplateID: cp}
+			if !slices.ContainsFunc(cur.ExtCPs, func(e ExtCPInfo) bool { return e.CPDID == cp }) {
+				add = append(add, gr)
+				continue
+			}
+			if i := slices.IndexFunc(cur.VirtualLinks, func(l VirtualLinkInfo) bool { return l.ID == cp }); i >= 0 {
+				gr.ResourceID, gr.VIMConnectionID = cur.VirtualLinks[i].ResourceID, cur.VIMConnectionID
+			}
+			update = append(update, gr)
+		}
+	}
+	return add, update, nil
 }
 
 // allResources lists every resource of an instantiated VNF.

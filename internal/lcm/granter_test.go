@@ -1,8 +1,46 @@
 package lcm
 
 import (
+	"cmp"
+	"encoding/json"
+	"slices"
 	"testing"
+
+	"github.com/cadenza-mano/cadenza/internal/catalog/vnfd"
 )
+
+// Package sources of virtual machine VNFs, relative to this directory.
+const (
+	vmPkgDir   = "../../testdata/packages/vnf-openstack"
+	vmPkgEntry = "Definitions/vnf.yaml"
+	vmPkgVNFD  = "6f1d2c3b-4a59-4e8f-9b7a-1c2d3e4f5a60"
+	twoFlavour = "two-flavour-vm-vnfd"
+)
+
+// addTwoFlavours registers, under twoFlavour, the VM VNF with a second
+// flavour "lite": its default flavour without the db VDU and db_vl.
+func addTwoFlavours(t testing.TB, b *testBundle) {
+	t.Helper()
+	p := b.pkgs.add(t, vmPkgDir, vmPkgEntry)
+	def := p.VNFD.Flavour("default")
+	lite := &vnfd.Flavour{ID: "lite", ScalingAspects: def.ScalingAspects, InstantiationLevels: def.InstantiationLevels,
+		DefaultInstantiationLevel: def.DefaultInstantiationLevel, VduCPs: def.VduCPs, ExtCPs: def.ExtCPs}
+	for _, v := range def.VDUs {
+		if v.ID != "db" {
+			lite.VDUs = append(lite.VDUs, v)
+		}
+	}
+	for _, vl := range def.VirtualLinks {
+		if vl.ID != "db_vl" {
+			lite.VirtualLinks = append(lite.VirtualLinks, vl)
+		}
+	}
+	d := *p.VNFD
+	d.ID, d.Flavours = twoFlavour, []*vnfd.Flavour{def, lite}
+	b.pkgs.mu.Lock()
+	defer b.pkgs.mu.Unlock()
+	b.pkgs.pkgs[twoFlavour] = &Package{VNFD: &d, Content: p.Content}
+}
 
 // TestGrantRequest: the resources an operation asks for follow from the
 // VNFD and the request, and credentials never leave in a grant request.
@@ -15,12 +53,35 @@ func TestGrantRequest(t *testing.T) {
 		VIMConnectionID: "edge", VirtualStorages: []VirtualStorageInfo{{ID: "s1", DescID: "data", ResourceID: "pvc-1"}}}
 	secretConn := map[string]VIMConnectionInfo{"edge": {ID: "edge", VIMID: "edge", VIMType: "kubernetes",
 		AccessInfo: map[string]string{"bearer_token": "t0ken"}}}
+	addTwoFlavours(t, b)
+	vm := &InstantiatedInfo{FlavourID: "default", ScaleStatus: map[string]int{"web_aspect": 0}, VIMConnectionID: "core",
+		VNFCs: []VNFCResource{{ID: "web-a", VDUID: "web", ResourceID: "srv-w"}, {ID: "app-a", VDUID: "app", ResourceID: "srv-a"},
+			{ID: "db-a", VDUID: "db", ResourceID: "srv-d"}},
+		VirtualLinks: []VirtualLinkInfo{{ID: "web_ext_cp", VLDID: "web_ext_cp", ResourceID: "port-ext"},
+			{ID: "db_vl", VLDID: "db_vl", ResourceID: "net-db"}},
+		ExtCPs: []ExtCPInfo{{ID: "web_ext_cp", CPDID: "web_ext_cp"}}}
+	lite := &InstantiatedInfo{FlavourID: "lite", ScaleStatus: map[string]int{"web_aspect": 0}, VIMConnectionID: "core",
+		VNFCs: []VNFCResource{{ID: "web-a", VDUID: "web"}, {ID: "app-a", VDUID: "app"}}}
+	extLinks := func(cps ...string) json.RawMessage {
+		var ext []map[string]any
+		for _, cp := range cps {
+			ext = append(ext, map[string]any{"id": "ext-" + cp, "resourceId": "net-new",
+				"extCps": []map[string]any{{"cpdId": cp}}})
+		}
+		raw, _ := json.Marshal(ext)
+		return raw
+	}
 	tests := []struct {
-		name       string
-		op         OpOcc
-		inst       VNFInstance
-		add        []string
-		remove     []string
+		name string
+		op   OpOcc
+		inst VNFInstance
+		// vnfd is the instance's VNFD; empty: the manifests CNF.
+		vnfd string
+		// add lists the added computes; addOther the other additions.
+		add, addOther []string
+		remove        []string
+		// update lists the updated resources as ID=resourceID.
+		update     []string
 		wantErr    bool
 		wantLevel  string
 		wantVIMIDs []string
@@ -46,11 +107,39 @@ func TestGrantRequest(t *testing.T) {
 			wantErr: true},
 		{name: "operate changes nothing", inst: VNFInstance{Instantiated: running},
 			op: OpOcc{Operation: OpOperate}},
+		{name: "heal recreates the named vnfc", inst: VNFInstance{Instantiated: running},
+			op:  OpOcc{Operation: OpHeal, Request: Request{Heal: &HealRequest{VNFCIDs: []string{"w2"}}}},
+			add: []string{"w2-healed"}, remove: []string{"w2"}},
+		{name: "heal without names recreates every vnfc", inst: VNFInstance{Instantiated: running},
+			op:  OpOcc{Operation: OpHeal, Request: Request{Heal: &HealRequest{}}},
+			add: []string{"w1-healed", "w2-healed", "w3-healed"}, remove: []string{"w1", "w2", "w3"}},
+		{name: "change flavour drops a vdu and its link", vnfd: twoFlavour, inst: VNFInstance{Instantiated: vm},
+			op:     OpOcc{Operation: OpChangeFlavour, Request: Request{ChangeFlavour: &ChangeFlavourRequest{FlavourID: "lite"}}},
+			remove: []string{"db-a", "vl-db_vl"}},
+		{name: "change flavour grows vdus and adds a link", vnfd: twoFlavour, inst: VNFInstance{Instantiated: lite},
+			op: OpOcc{Operation: OpChangeFlavour, Request: Request{ChangeFlavour: &ChangeFlavourRequest{FlavourID: "default",
+				InstantiationLevelID: "level_2"}}},
+			add: []string{"web-1", "web-2", "db-0"}, addOther: []string{"vl-db_vl"}, wantLevel: "level_2"},
+		{name: "change flavour to an unknown one", vnfd: twoFlavour, inst: VNFInstance{Instantiated: vm},
+			op:      OpOcc{Operation: OpChangeFlavour, Request: Request{ChangeFlavour: &ChangeFlavourRequest{FlavourID: "huge"}}},
+			wantErr: true},
+		{name: "change ext conn moves the ports the instance holds", vnfd: vmPkgVNFD, inst: VNFInstance{Instantiated: vm},
+			op: OpOcc{Operation: OpChangeExtConn, Request: Request{ChangeExtConn: &ChangeExtConnRequest{
+				ExtVirtualLinks: extLinks("web_ext_cp", "db_cp", "nope"), VIMConnections: secretConn}}},
+			update: []string{"linkport-web_ext_cp=port-ext"}, wantVIMIDs: []string{"edge"}},
+		{name: "change ext conn connecting a new external cp adds its port", vnfd: twoFlavour, inst: VNFInstance{Instantiated: lite},
+			op: OpOcc{Operation: OpChangeExtConn, Request: Request{ChangeExtConn: &ChangeExtConnRequest{
+				ExtVirtualLinks: extLinks("web_ext_cp")}}},
+			addOther: []string{"linkport-web_ext_cp"}},
+		{name: "change ext conn with malformed links", vnfd: vmPkgVNFD, inst: VNFInstance{Instantiated: vm},
+			op: OpOcc{Operation: OpChangeExtConn, Request: Request{ChangeExtConn: &ChangeExtConnRequest{
+				ExtVirtualLinks: json.RawMessage(`{"id":1}`)}}},
+			wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			tt.inst.ID, tt.inst.VNFDID, tt.op.ID = "i", manifestsVNFD, "o"
+			tt.inst.ID, tt.inst.VNFDID, tt.op.ID = "i", cmp.Or(tt.vnfd, manifestsVNFD), "o"
 			req, err := b.svc.grantRequest(t.Context(), tt.op, tt.inst)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err %v, want error %v", err, tt.wantErr)
@@ -61,10 +150,21 @@ func TestGrantRequest(t *testing.T) {
 			if got := ids(req.AddResources, ResourceCompute); !equal(got, tt.add) {
 				t.Errorf("add %v, want %v", got, tt.add)
 			}
+			other := slices.DeleteFunc(slices.Clone(req.AddResources), func(r GrantResource) bool { return r.Type == ResourceCompute })
+			if got := ids(other, ""); !equal(got, tt.addOther) {
+				t.Errorf("other additions %v, want %v", got, tt.addOther)
+			}
 			if got := ids(req.RemoveResources, ""); !equal(got, tt.remove) {
 				t.Errorf("remove %v, want %v", got, tt.remove)
 			}
-			if req.InstantiationLevelID != tt.wantLevel || req.OpOccID != "o" || req.VNFDID != manifestsVNFD {
+			var upd []string
+			for _, r := range req.UpdateResources {
+				upd = append(upd, r.ID+"="+r.ResourceID)
+			}
+			if !equal(upd, tt.update) {
+				t.Errorf("update %v, want %v", upd, tt.update)
+			}
+			if req.InstantiationLevelID != tt.wantLevel || req.OpOccID != "o" || req.VNFDID != tt.inst.VNFDID {
 				t.Errorf("request %+v", req)
 			}
 			if len(req.VIMConnections) != len(tt.wantVIMIDs) {

@@ -56,6 +56,7 @@ const (
 	ResourceCompute     = "COMPUTE"
 	ResourceStorage     = "STORAGE"
 	ResourceVirtualLink = "VL"
+	ResourceLinkPort    = "LINKPORT"
 )
 
 // GrantResource is one resource an operation adds, removes or changes.
