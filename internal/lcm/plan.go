@@ -162,6 +162,7 @@ func Plan(in PlanInput) (*vim.Spec, error) {
 	}
 	spec.VirtualLinks = links
 	spec.PlacementRules = vim.PlacementRulesOf(fl)
+	spec.SecurityGroupRules = vim.SecurityGroupRulesOf(fl)
 	spec.Package = in.Package
 	spec.Storages = planStorages(fl)
 	art, err := planArtifacts(fl, in)

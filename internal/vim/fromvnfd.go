@@ -53,6 +53,7 @@ func SpecFromVNFD(d *vnfd.VNFD, flavourID, instantiationLevelID string, scale ma
 		s.VirtualLinks = append(s.VirtualLinks, VirtualLink{ID: vl.ID})
 	}
 	s.PlacementRules = PlacementRulesOf(f)
+	s.SecurityGroupRules = SecurityGroupRulesOf(f)
 	s.Package = p.Package
 	s.Artifacts = artifactsFrom(f, p)
 	if err := errors.Join(errs...); err != nil {
@@ -250,6 +251,59 @@ func PlacementRulesOf(f *vnfd.Flavour) []PlacementRule {
 			continue
 		}
 		out = append(out, PlacementRule{ID: r.ID, Affinity: r.Affinity, Scope: scopeOf(r.Scope), VDUs: vdus})
+	}
+	return out
+}
+
+// SecurityGroupRulesOf maps the flavour's security group rules with SOL 001's defaults for
+// what they leave out (ingress, ipv4, tcp, ports 0 to 65535). A rule's VduCp targets are its
+// connection points; a VnfExtCp target stands for the VduCps on the VnfExtCp's internal
+// virtual link, where its traffic enters the VNF. Rules that reach no CP are left out.
+func SecurityGroupRulesOf(f *vnfd.Flavour) []SecurityGroupRule {
+	var out []SecurityGroupRule
+	for _, r := range f.SecurityGroupRules {
+		var cps []string
+		for _, t := range r.Targets {
+			cps = append(cps, targetCPs(f, t)...)
+		}
+		if len(cps) == 0 {
+			continue
+		}
+		sg := SecurityGroupRule{ID: r.ID, Direction: r.Direction, EtherType: r.EtherType, Protocol: r.Protocol,
+			PortRangeMin: r.PortRangeMin, PortRangeMax: r.PortRangeMax, ConnectionPoints: cps}
+		if sg.Direction == "" {
+			sg.Direction = "ingress"
+		}
+		if sg.EtherType == "" {
+			sg.EtherType = "ipv4"
+		}
+		if sg.Protocol == "" {
+			sg.Protocol = "tcp"
+		}
+		if sg.PortRangeMin == 0 && sg.PortRangeMax == 0 {
+			sg.PortRangeMax = 65535
+		}
+		out = append(out, sg)
+	}
+	return out
+}
+
+func targetCPs(f *vnfd.Flavour, target string) []string {
+	for _, cp := range f.VduCPs {
+		if cp.ID == target {
+			return []string{target}
+		}
+	}
+	var out []string
+	for _, e := range f.ExtCPs {
+		if e.ID != target || e.InternalVirtualLink == "" {
+			continue
+		}
+		for _, cp := range f.VduCPs {
+			if cp.VirtualLink == e.InternalVirtualLink {
+				out = append(out, cp.ID)
+			}
+		}
 	}
 	return out
 }

@@ -197,3 +197,34 @@ func TestSpecFromVNFDRejectsOutOfRangeLevels(t *testing.T) {
 		}
 	})
 }
+
+// TestSecurityGroupRulesOf: SOL 001's defaults fill what a rule leaves out, a VnfExtCp target
+// stands for the VduCps on its internal link, and a rule that reaches no CP is dropped.
+func TestSecurityGroupRulesOf(t *testing.T) {
+	t.Parallel()
+	cp := func(id, vl string) *vnfd.VduCP {
+		return &vnfd.VduCP{CP: vnfd.CP{ID: id}, VDU: "VM", VirtualLink: vl}
+	}
+	f := &vnfd.Flavour{ID: "default",
+		VduCPs: []*vnfd.VduCP{cp("ext", ""), cp("a", "vl1"), cp("b", "vl1"), cp("c", "vl2")},
+		ExtCPs: []*vnfd.ExtCP{{CP: vnfd.CP{ID: "vnf_ext"}, InternalVirtualLink: "vl1"}},
+		SecurityGroupRules: []*vnfd.SecurityGroupRule{
+			{ID: "ssh", Direction: "ingress", EtherType: "ipv4", Protocol: "tcp", PortRangeMin: 22, PortRangeMax: 22, Targets: []string{"ext", "c"}},
+			{ID: "defaults", Targets: []string{"vnf_ext"}},
+			{ID: "icmp6", Direction: "egress", EtherType: "ipv6", Protocol: "ipv6_icmp", PortRangeMax: 65535, Targets: []string{"c"}},
+			{ID: "nowhere", Protocol: "udp", Targets: []string{"missing"}},
+		}}
+	want(t, vim.SecurityGroupRulesOf(f), []vim.SecurityGroupRule{
+		{ID: "ssh", Direction: "ingress", EtherType: "ipv4", Protocol: "tcp", PortRangeMin: 22, PortRangeMax: 22, ConnectionPoints: []string{"ext", "c"}},
+		{ID: "defaults", Direction: "ingress", EtherType: "ipv4", Protocol: "tcp", PortRangeMax: 65535, ConnectionPoints: []string{"a", "b"}},
+		{ID: "icmp6", Direction: "egress", EtherType: "ipv6", Protocol: "ipv6_icmp", PortRangeMax: 65535, ConnectionPoints: []string{"c"}},
+	})
+
+	d := loadVNFD(t, "../catalog/vnfd/testdata/sample_vnf", "Definitions/sample_vnfd_top.yaml")
+	s, err := vim.SpecFromVNFD(d, "scalable", "", nil, vim.Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want(t, s.SecurityGroupRules, []vim.SecurityGroupRule{{ID: "allow_http", Direction: "ingress", EtherType: "ipv4",
+		Protocol: "tcp", PortRangeMin: 80, PortRangeMax: 443, ConnectionPoints: []string{"WEB_CP1"}}})
+}

@@ -21,6 +21,9 @@ type Spec struct {
 	VirtualLinks []VirtualLink
 	// PlacementRules are affinity and anti-affinity rules between VDUs.
 	PlacementRules []PlacementRule
+	// SecurityGroupRules are the traffic the VNF's connection points let through; a CP
+	// that rules name lets through only what they allow.
+	SecurityGroupRules []SecurityGroupRule
 	// Artifacts, when set, are where the resources come from (manifests, a Helm chart)
 	// instead of being built from the VDUs; the VDUs then name the workloads to scale.
 	Artifacts *Artifacts
@@ -157,6 +160,22 @@ type PlacementRule struct {
 	Affinity bool
 	Scope    Scope
 	VDUs     []string
+}
+
+// SecurityGroupRule lets one kind of traffic through the connection points it names
+// (SOL 001 tosca.policies.nfv.SecurityGroupRule, with its defaults filled in).
+type SecurityGroupRule struct {
+	ID string
+	// Direction is ingress or egress.
+	Direction string
+	// EtherType is ipv4 or ipv6.
+	EtherType string
+	// Protocol is a SOL 001 protocol name, such as tcp, udp, icmp or ipv6_icmp.
+	Protocol string
+	// PortRangeMin and PortRangeMax bound the ports matched, 0 to 65535 for all.
+	PortRangeMin, PortRangeMax int
+	// ConnectionPoints are the IDs of the Spec's connection points it applies to.
+	ConnectionPoints []string
 }
 
 // Artifacts are deployable artifacts of the VNF package.

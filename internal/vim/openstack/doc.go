@@ -23,8 +23,11 @@
 // per content hash. Neither is removed with a VNF.
 //
 // Layout of a stack: per internal virtual link an OS::Neutron::Net and Subnet; per node-scope
-// placement rule an OS::Nova::ServerGroup; per VDU a ResourceGroup of a generated nested
-// template holding the server and one OS::Neutron::Port per connection point. Servers are
+// placement rule an OS::Nova::ServerGroup; per connection point that security group rules
+// name an OS::Neutron::SecurityGroup with those rules, which its ports get; per VDU a
+// ResourceGroup of a generated nested template holding the server and one OS::Neutron::Port
+// per connection point. An external CP's port is on the network of its external link, so a
+// stack update with another link makes its port anew on the new network. Servers are
 // named vnf-<instance id>-<vdu>-<index> and carry the instance and VDU in their metadata;
 // ports and networks carry the tag vnf-<instance id>, which is how Observe finds them.
 package openstack

@@ -3,6 +3,7 @@ package openstack_test
 import (
 	"context"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -12,6 +13,7 @@ import (
 	gcos "github.com/gophercloud/gophercloud/v2/openstack"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servergroups"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
+	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/security/groups"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/networks"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/ports"
 	"github.com/gophercloud/gophercloud/v2/openstack/orchestration/v1/stacks"
@@ -100,7 +102,7 @@ func cloud(t *testing.T) *clients {
 }
 
 // leftovers lists what the cloud holds of a VNF instance: its stack, servers, ports,
-// networks and server groups.
+// networks, server groups and security groups.
 func leftovers(ctx context.Context, t *testing.T, vnfID string) []string {
 	t.Helper()
 	c := cloud(t)
@@ -139,6 +141,15 @@ func leftovers(ctx context.Context, t *testing.T, vnfID string) []string {
 		for _, g := range list {
 			if len(g.Name) >= len(prefix) && g.Name[:len(prefix)] == prefix {
 				add("server group", g.Name)
+			}
+		}
+	}
+	if pages, err := groups.List(c.network, groups.ListOpts{}).AllPages(ctx); err != nil {
+		t.Errorf("list security groups: %v", err)
+	} else if list, err := groups.ExtractGroups(pages); err == nil {
+		for _, g := range list {
+			if strings.HasPrefix(g.Name, prefix+"-") {
+				add("security group", g.Name)
 			}
 		}
 	}

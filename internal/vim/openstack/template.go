@@ -68,6 +68,10 @@ func buildStack(spec *vim.Spec, r resolved, stopped bool) (*stackBody, error) {
 		addNetwork(resources, name, spec.VNFInstanceID, vl, i)
 	}
 	groups := serverGroups(resources, name, spec.PlacementRules)
+	sgs, err := securityGroups(resources, name, spec)
+	if err != nil {
+		return nil, err
+	}
 	files := map[string]string{}
 	for _, v := range spec.VDUs {
 		if v.Compute == nil {
@@ -82,7 +86,7 @@ func buildStack(spec *vim.Spec, r resolved, stopped bool) (*stackBody, error) {
 		paramDefs[paramReplicasPrefix+key] = map[string]any{"type": "number", "default": 0}
 		paramDefs[paramDesiredPrefix+key] = map[string]any{"type": "number", "default": 0}
 		file := "vdu-" + key + ".yaml"
-		nested, props, err := vduTemplate(spec, v, r, links, groups[v.ID])
+		nested, props, err := vduTemplate(spec, v, r, links, groups[v.ID], sgs)
 		if err != nil {
 			return nil, err
 		}
@@ -151,8 +155,10 @@ func serverGroups(resources map[string]any, name string, rules []vim.PlacementRu
 }
 
 // vduTemplate is the nested template of one instance of v (its server and ports), and the
-// properties the group passes to it: the networks and server group made in the parent.
-func vduTemplate(spec *vim.Spec, v vim.VDU, r resolved, links map[string]vim.VirtualLink, group string) (map[string]any, map[string]any, error) {
+// properties the group passes to it: the networks, server group and security groups made in
+// the parent.
+func vduTemplate(spec *vim.Spec, v vim.VDU, r resolved, links map[string]vim.VirtualLink, group string,
+	sgs map[string]string) (map[string]any, map[string]any, error) {
 	name := stackName(spec.VNFInstanceID)
 	params := map[string]any{"index": map[string]any{"type": "string"}}
 	props := map[string]any{}
@@ -174,10 +180,16 @@ func vduTemplate(spec *vim.Spec, v vim.VDU, r resolved, links map[string]vim.Vir
 			network = map[string]any{"get_param": p}
 		}
 		port := "port_" + paramKey(cp.ID)
-		resources[port] = map[string]any{"type": "OS::Neutron::Port", "properties": map[string]any{
+		portProps := map[string]any{
 			"network": network, "tags": []string{vnfTag(spec.VNFInstanceID), "cp=" + cp.ID},
 			"name": map[string]any{"list_join": []any{"-", []any{name, v.ID, map[string]any{"get_param": "index"}, cp.ID}}},
-		}}
+		}
+		if sg := sgs[cp.ID]; sg != "" {
+			params[sg] = map[string]any{"type": "string"}
+			props[sg] = map[string]any{"get_resource": sg}
+			portProps["security_groups"] = []any{map[string]any{"get_param": sg}}
+		}
+		resources[port] = map[string]any{"type": "OS::Neutron::Port", "properties": portProps}
 		nics = append(nics, map[string]any{"port": map[string]any{"get_resource": port}})
 	}
 	if len(nics) == 0 {

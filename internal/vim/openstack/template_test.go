@@ -70,6 +70,76 @@ func TestBuildStack(t *testing.T) {
 	}
 }
 
+// TestBuildStackSecurityGroups: each CP that rules name gets one security group with those
+// rules in Neutron's terms, and its port (and no other) refers to that group.
+func TestBuildStackSecurityGroups(t *testing.T) {
+	t.Parallel()
+	r := resolved{flavors: map[string]string{"VDU1": "f1", "VDU2": "f1"}, images: map[string]string{"VDU1": "i1", "VDU2": "i1"}}
+	spec := testSpec()
+	spec.SecurityGroupRules = []vim.SecurityGroupRule{
+		{ID: "ssh", Direction: "ingress", EtherType: "ipv4", Protocol: "tcp", PortRangeMin: 22, PortRangeMax: 22, ConnectionPoints: []string{"extcp", "cp1"}},
+		{ID: "all-udp", Direction: "ingress", EtherType: "ipv4", Protocol: "udp", PortRangeMax: 65535, ConnectionPoints: []string{"extcp"}},
+		{ID: "ping6", Direction: "egress", EtherType: "ipv6", Protocol: "ipv6_icmp", PortRangeMax: 65535, ConnectionPoints: []string{"extcp"}},
+	}
+	b, err := buildStack(spec, r, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := b.template["resources"].(map[string]any)
+	sg, ok := res["sg_extcp"].(map[string]any)
+	if !ok || sg["type"] != "OS::Neutron::SecurityGroup" {
+		t.Fatalf("no security group for extcp: %v", res["sg_extcp"])
+	}
+	props := sg["properties"].(map[string]any)
+	if props["name"] != "vnf-inst-1-extcp" {
+		t.Errorf("group named %v", props["name"])
+	}
+	wantRules := []any{
+		map[string]any{"direction": "ingress", "ethertype": "IPv4", "protocol": "tcp", "port_range_min": 22, "port_range_max": 22},
+		map[string]any{"direction": "ingress", "ethertype": "IPv4", "protocol": "udp"},
+		map[string]any{"direction": "egress", "ethertype": "IPv6", "protocol": "ipv6-icmp"},
+	}
+	if !reflect.DeepEqual(props["rules"], wantRules) {
+		t.Errorf("rules %v, want %v", props["rules"], wantRules)
+	}
+	if rules := res["sg_cp1"].(map[string]any)["properties"].(map[string]any)["rules"]; len(rules.([]any)) != 1 {
+		t.Errorf("cp1 rules %v, want ssh only", rules)
+	}
+	if _, ok := res["sg_cp2"]; ok {
+		t.Error("cp2, which no rule names, got a security group")
+	}
+	passed := res["vdu_VDU2"].(map[string]any)["properties"].(map[string]any)["resource_def"].(map[string]any)["properties"].(map[string]any)
+	if !reflect.DeepEqual(passed["sg_extcp"], map[string]any{"get_resource": "sg_extcp"}) {
+		t.Errorf("vdu2 group passes %v", passed)
+	}
+	var nested struct {
+		Resources map[string]struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal([]byte(b.files["vdu-VDU2.yaml"]), &nested); err != nil {
+		t.Fatal(err)
+	}
+	if got := nested.Resources["port_extcp"].Properties["security_groups"]; !reflect.DeepEqual(got, []any{map[string]any{"get_param": "sg_extcp"}}) {
+		t.Errorf("port_extcp security_groups %v", got)
+	}
+	if got, ok := nested.Resources["port_cp2"].Properties["security_groups"]; ok {
+		t.Errorf("port_cp2 security_groups %v, want none (the project's default)", got)
+	}
+
+	for _, bad := range []vim.SecurityGroupRule{
+		{ID: "dir", Direction: "sideways", EtherType: "ipv4", Protocol: "tcp", ConnectionPoints: []string{"cp1"}},
+		{ID: "proto", Direction: "ingress", EtherType: "ipv4", Protocol: "xnet", ConnectionPoints: []string{"cp1"}},
+		{ID: "ports", Direction: "ingress", EtherType: "ipv4", Protocol: "tcp", PortRangeMin: 90, PortRangeMax: 80, ConnectionPoints: []string{"cp1"}},
+	} {
+		spec := testSpec()
+		spec.SecurityGroupRules = []vim.SecurityGroupRule{bad}
+		if _, err := buildStack(spec, r, false); !errors.Is(err, vim.ErrPermanent) {
+			t.Errorf("rule %s: %v, want ErrPermanent", bad.ID, err)
+		}
+	}
+}
+
 func TestClassify(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
