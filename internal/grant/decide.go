@@ -1,6 +1,7 @@
 package grant
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -122,7 +123,42 @@ func place(g *Grant, v vimreg.VIM) error {
 	g.TempResources = info(req.TempResources, true)
 	g.RemoveResources = info(req.RemoveResources, false)
 	g.UpdateResources = info(req.UpdateResources, false)
+	g.VIMAssets = assetsFor(req, v, g.ConnectionID)
 	return nil
+}
+
+// assetsFor lists the flavours and images v has for the descriptors of
+// the resources req adds, uses for a while or changes: a compute
+// resource's VDU is its virtual compute descriptor and, with a virtual
+// storage, may carry a software image. Resources being removed need
+// none. nil when v has none of them.
+func assetsFor(req *Request, v vimreg.VIM, connID string) *VIMAssets {
+	computes, images := map[string]bool{}, map[string]bool{}
+	for _, r := range slices.Concat(req.AddResources, req.TempResources, req.UpdateResources) {
+		switch id := cmp.Or(r.VDUID, r.ResourceTemplateID); r.Type {
+		case Compute:
+			computes[id], images[id] = true, true
+		case Storage:
+			images[r.ResourceTemplateID] = true
+		}
+	}
+	var out VIMAssets
+	for _, id := range slices.Sorted(maps.Keys(computes)) {
+		if f := vimreg.Asset(v.Flavours, req.VNFDID, id); id != "" && f != "" {
+			out.ComputeFlavours = append(out.ComputeFlavours,
+				FlavourAsset{VIMConnectionID: connID, VNFDVirtualComputeDescID: id, VIMFlavourID: f})
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(images)) {
+		if i := vimreg.Asset(v.Images, req.VNFDID, id); id != "" && i != "" {
+			out.SoftwareImages = append(out.SoftwareImages,
+				ImageAsset{VIMConnectionID: connID, VNFDSoftwareImageID: id, VIMSoftwareImageID: i})
+		}
+	}
+	if len(out.ComputeFlavours) == 0 && len(out.SoftwareImages) == 0 {
+		return nil
+	}
+	return &out
 }
 
 // zonesFor assigns a zone to every added resource: the first zone, or

@@ -2,6 +2,7 @@ package grant
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -168,6 +169,44 @@ func TestUsageApply(t *testing.T) {
 			t.Parallel()
 			if got := before.apply(&tt.req); got != tt.want {
 				t.Fatalf("usage %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestPlaceAssets: a grant carries the VIM's flavours and images for the
+// descriptors of what the request adds or changes, the VNFD's own entries
+// before those for every VNFD, and none for what it removes.
+func TestPlaceAssets(t *testing.T) {
+	t.Parallel()
+	req := Request{VNFDID: "d",
+		AddResources: []ResourceDefinition{{ID: "web-0", Type: Compute, VDUID: "web", ResourceTemplateID: "web"},
+			{ID: "web-0-data", Type: Storage, VDUID: "web", ResourceTemplateID: "data"}},
+		UpdateResources: []ResourceDefinition{{ID: "app-0", Type: Compute, VDUID: "app"}},
+		RemoveResources: []ResourceDefinition{{ID: "db-0", Type: Compute, VDUID: "db"}}}
+	tests := []struct {
+		name string
+		vim  vimreg.VIM
+		want *VIMAssets
+	}{
+		{name: "the request's descriptors", vim: vimreg.VIM{ID: "v",
+			Flavours: map[string]string{"web": "m1", "d/app": "m2", "app": "m-any", "other/web": "mx", "db": "m3"},
+			Images:   map[string]string{"web": "img-w", "data": "img-s", "db": "img-d"}},
+			want: &VIMAssets{
+				ComputeFlavours: []FlavourAsset{{"c", "app", "m2"}, {"c", "web", "m1"}},
+				SoftwareImages:  []ImageAsset{{"c", "data", "img-s"}, {"c", "web", "img-w"}}}},
+		{name: "a VIM without assets", vim: vimreg.VIM{ID: "v"}},
+		{name: "assets of other descriptors only", vim: vimreg.VIM{ID: "v", Flavours: map[string]string{"db": "m3"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g := Grant{Request: req, ConnectionID: "c"}
+			if err := place(&g, tt.vim); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(g.VIMAssets, tt.want) {
+				t.Fatalf("assets %+v, want %+v", g.VIMAssets, tt.want)
 			}
 		})
 	}

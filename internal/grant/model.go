@@ -80,8 +80,33 @@ type Grant struct {
 	TempResources   []ResourceInfo `json:"tempResources,omitempty"`
 	RemoveResources []ResourceInfo `json:"removeResources,omitempty"`
 	UpdateResources []ResourceInfo `json:"updateResources,omitempty"`
+	// VIMAssets are the granted VIM's flavours and images for the
+	// descriptors of the resources the request adds or changes.
+	VIMAssets *VIMAssets `json:"vimAssets,omitempty"`
 	// Reason says why a grant was rejected.
 	Reason string `json:"reason,omitempty"`
+}
+
+// VIMAssets are assets the NFVO manages on the granted VIM for the VNF
+// (SOL 003 Grant.vimAssets), in descriptor id order.
+type VIMAssets struct {
+	ComputeFlavours []FlavourAsset `json:"computeResourceFlavours,omitempty"`
+	SoftwareImages  []ImageAsset   `json:"softwareImages,omitempty"`
+}
+
+// FlavourAsset maps a virtual compute descriptor of the VNFD to a
+// compute flavour of the VIM.
+type FlavourAsset struct {
+	VIMConnectionID          string `json:"vimConnectionId,omitempty"`
+	VNFDVirtualComputeDescID string `json:"vnfdVirtualComputeDescId"`
+	VIMFlavourID             string `json:"vimFlavourId"`
+}
+
+// ImageAsset maps a software image of the VNFD to an image of the VIM.
+type ImageAsset struct {
+	VIMConnectionID     string `json:"vimConnectionId,omitempty"`
+	VNFDSoftwareImageID string `json:"vnfdSoftwareImageId"`
+	VIMSoftwareImageID  string `json:"vimSoftwareImageId"`
 }
 
 // Zone is a resource zone of the granted VIM.

@@ -30,7 +30,7 @@ func (s *Service) ChangeFlavour(ctx context.Context, id string, req ChangeFlavou
 func (s *Service) changeFlavour(ctx context.Context, op *OpOcc, inst *VNFInstance) (outcome, error) {
 	r := op.Request.ChangeFlavour
 	params := mergeMap(cloneMap(inst.Instantiated.AdditionalParams), r.AdditionalParams)
-	return s.redeploy(ctx, inst, inst.VNFDID, r.FlavourID, r.InstantiationLevelID, nil, params)
+	return s.redeploy(ctx, withGrantedAssets(inst, op), inst.VNFDID, r.FlavourID, r.InstantiationLevelID, nil, params)
 }
 
 // redeploy converges the VNF to a flavour of a VNFD at an instantiation
@@ -48,7 +48,13 @@ func (s *Service) redeploy(ctx context.Context, inst *VNFInstance, vnfdID, flavo
 			return outcome{}, err
 		}
 	}
-	t.zones = cur.Zones
+	// Assets are a VNF package's: another package's VDUs get none
+	// until a grant gives theirs.
+	assets := cur.VIMAssets
+	if vnfdID != inst.VNFDID {
+		assets = nil
+	}
+	t.zones, t.assets = cur.Zones, assets
 	spec, err := t.plan(inst.ID, levels, params, cur.ExtVirtualLinks)
 	if err != nil {
 		return outcome{}, err
@@ -58,6 +64,7 @@ func (s *Service) redeploy(ctx context.Context, inst *VNFInstance, vnfdID, flavo
 	}
 	info := cloneInfo(cur)
 	info.FlavourID, info.InstantiationLevelID, info.ScaleStatus, info.AdditionalParams = flavourID, levelID, levels, params
+	info.VIMAssets = assets
 	if err := t.observe(ctx, *cur.Handle, info); err != nil {
 		return outcome{}, err
 	}

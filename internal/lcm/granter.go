@@ -305,6 +305,48 @@ func vnfcResource(c VNFCResource, connID string) GrantResource {
 		ResourceID: c.ResourceID, VIMConnectionID: connID}
 }
 
+// withAssets is a with b's entries added, replacing a's for the same
+// descriptor: SOL 003 has the VNFM use the latest grant's assets until
+// others replace them, and a grant names only those of the descriptors
+// its request changes. nil when both are empty.
+func withAssets(a, b *VIMAssets) *VIMAssets {
+	out := &VIMAssets{}
+	for _, x := range []*VIMAssets{a, b} {
+		if x == nil {
+			continue
+		}
+		out.Flavours = mergeStrings(out.Flavours, x.Flavours)
+		out.Images = mergeStrings(out.Images, x.Images)
+	}
+	if len(out.Flavours) == 0 && len(out.Images) == 0 {
+		return nil
+	}
+	return out
+}
+
+func mergeStrings(dst, src map[string]string) map[string]string {
+	if len(src) == 0 {
+		return dst
+	}
+	if dst == nil {
+		dst = make(map[string]string, len(src))
+	}
+	maps.Copy(dst, src)
+	return dst
+}
+
+// withGrantedAssets is inst with the assets op's grant gave added to
+// those it has, for a step that plans new resources with them.
+func withGrantedAssets(inst *VNFInstance, op *OpOcc) *VNFInstance {
+	if op.GrantedAssets == nil || inst.Instantiated == nil {
+		return inst
+	}
+	work := *inst
+	work.Instantiated = cloneInfo(inst.Instantiated)
+	work.Instantiated.VIMAssets = withAssets(inst.Instantiated.VIMAssets, op.GrantedAssets)
+	return &work
+}
+
 // withoutCredentials copies conns without their accessInfo.
 func withoutCredentials(conns map[string]VIMConnectionInfo) map[string]VIMConnectionInfo {
 	if len(conns) == 0 {

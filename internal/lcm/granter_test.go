@@ -2,11 +2,18 @@ package lcm
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
+	"path/filepath"
+	"reflect"
 	"slices"
+	"sync"
 	"testing"
 
+	"github.com/google/uuid"
+
 	"github.com/cadenza-mano/cadenza/internal/catalog/vnfd"
+	"github.com/cadenza-mano/cadenza/internal/vim"
 )
 
 // Package sources of virtual machine VNFs, relative to this directory.
@@ -203,4 +210,110 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// assetGranter grants every request and gives, for each VDU whose
+// computes it adds, a flavour and an image named after the VDU and the
+// operation.
+type assetGranter struct{}
+
+func (assetGranter) Grant(_ context.Context, req GrantRequest) (Grant, error) {
+	g := Grant{ID: uuid.NewString()}
+	for _, r := range req.AddResources {
+		if r.Type != ResourceCompute {
+			continue
+		}
+		if g.VIMAssets == nil {
+			g.VIMAssets = &VIMAssets{Flavours: map[string]string{}, Images: map[string]string{}}
+		}
+		g.VIMAssets.Flavours[r.VDUID] = "flv-" + r.VDUID + "@" + string(req.Operation)
+		g.VIMAssets.Images[r.VDUID] = "img-" + r.VDUID + "@" + string(req.Operation)
+	}
+	return g, nil
+}
+
+// assetRecorder is a driver that records, for each Deploy, the VIM
+// flavour and image of every virtual machine VDU of the spec.
+type assetRecorder struct {
+	vim.Driver
+	mu      sync.Mutex
+	deploys []map[string][2]string
+}
+
+func (d *assetRecorder) Deploy(ctx context.Context, h vim.Handle, spec *vim.Spec) error {
+	got := map[string][2]string{}
+	for _, v := range spec.VDUs {
+		if v.Compute != nil {
+			got[v.ID] = [2]string{v.Compute.VIMFlavourID, v.Compute.VIMImageID}
+		}
+	}
+	d.mu.Lock()
+	d.deploys = append(d.deploys, got)
+	d.mu.Unlock()
+	return d.Driver.Deploy(ctx, h, spec)
+}
+
+func (d *assetRecorder) last() map[string][2]string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.deploys[len(d.deploys)-1]
+}
+
+// TestGrantedAssets: the flavours and images a grant gives land in the
+// spec the driver deploys; a later grant's are added to them, so a
+// flavour change deploys the VDUs it keeps with the instantiation's
+// assets and the VDU it adds with its own, and the instance keeps them.
+func TestGrantedAssets(t *testing.T) {
+	t.Parallel()
+	rec := &assetRecorder{}
+	b := setupOn(t, "sqlite://"+filepath.Join(t.TempDir(), "t.db"), true, func(o *Options) {
+		o.Granter = assetGranter{}
+		o.Drivers = DriverFactoryFunc(func(context.Context, *vim.Connection) (vim.Driver, error) { return rec, nil })
+	})
+	rec.Driver = b.drv
+	addTwoFlavours(t, b)
+	inst, err := b.svc.Create(t.Context(), CreateRequest{VNFDID: twoFlavour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, err := b.svc.Instantiate(t.Context(), inst.ID, InstantiateRequest{FlavourID: "lite"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.wait(t, op.ID); got.State != Completed {
+		t.Fatalf("instantiate ended %s: %+v", got.State, got.Error)
+	}
+	web, app := [2]string{"flv-web@INSTANTIATE", "img-web@INSTANTIATE"}, [2]string{"flv-app@INSTANTIATE", "img-app@INSTANTIATE"}
+	if got, want := rec.last(), map[string][2]string{"web": web, "app": app}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("instantiate deployed assets %v, want %v", got, want)
+	}
+	op, err = b.svc.ChangeFlavour(t.Context(), inst.ID, ChangeFlavourRequest{FlavourID: "default"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.wait(t, op.ID); got.State != Completed {
+		t.Fatalf("change flavour ended %s: %+v", got.State, got.Error)
+	}
+	db := [2]string{"flv-db@CHANGE_FLAVOUR", "img-db@CHANGE_FLAVOUR"}
+	if got, want := rec.last(), map[string][2]string{"web": web, "app": app, "db": db}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("change flavour deployed assets %v, want %v", got, want)
+	}
+	a := b.instance(t, inst.ID).Instantiated.VIMAssets
+	if a == nil || a.Flavours["web"] != web[0] || a.Images["db"] != db[1] || len(a.Flavours) != 3 {
+		t.Fatalf("instance keeps assets %+v", a)
+	}
+}
+
+func TestWithAssets(t *testing.T) {
+	t.Parallel()
+	a := &VIMAssets{Flavours: map[string]string{"web": "f1", "app": "f2"}}
+	b := &VIMAssets{Flavours: map[string]string{"web": "f3"}, Images: map[string]string{"web": "i3"}}
+	got := withAssets(a, b)
+	want := &VIMAssets{Flavours: map[string]string{"web": "f3", "app": "f2"}, Images: map[string]string{"web": "i3"}}
+	if !reflect.DeepEqual(got, want) || a.Flavours["web"] != "f1" {
+		t.Fatalf("withAssets = %+v (a now %+v), want %+v", got, a, want)
+	}
+	if withAssets(nil, &VIMAssets{}) != nil {
+		t.Fatal("no assets should be nil")
+	}
 }

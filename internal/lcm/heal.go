@@ -42,6 +42,7 @@ func (s *Service) heal(ctx context.Context, op *OpOcc, inst *VNFInstance) (outco
 		return outcome{}, fmt.Errorf("heal: %w", err)
 	}
 	info := cloneInfo(cur)
+	info.VIMAssets = withAssets(cur.VIMAssets, op.GrantedAssets)
 	if err := t.observe(ctx, *cur.Handle, info); err != nil {
 		return outcome{}, err
 	}

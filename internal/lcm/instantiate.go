@@ -61,7 +61,7 @@ func (s *Service) instantiate(ctx context.Context, op *OpOcc, inst *VNFInstance)
 	if err != nil {
 		return outcome{}, err
 	}
-	t.zones = op.GrantedZones
+	t.zones, t.assets = op.GrantedZones, op.GrantedAssets
 	spec, err := t.plan(inst.ID, levels, req.AdditionalParams, req.ExtVirtualLinks)
 	if err != nil {
 		return outcome{}, err
@@ -75,7 +75,8 @@ func (s *Service) instantiate(ctx context.Context, op *OpOcc, inst *VNFInstance)
 	}
 	info := &InstantiatedInfo{FlavourID: req.FlavourID, InstantiationLevelID: req.InstantiationLevelID,
 		OperationalState: Started, ScaleStatus: levels, ExtVirtualLinks: req.ExtVirtualLinks,
-		AdditionalParams: req.AdditionalParams, VIMConnectionID: t.connID, Handle: &h, Zones: op.GrantedZones}
+		AdditionalParams: req.AdditionalParams, VIMConnectionID: t.connID, Handle: &h, Zones: op.GrantedZones,
+		VIMAssets: op.GrantedAssets}
 	if err := t.observe(ctx, h, info); err != nil {
 		return outcome{}, err
 	}

@@ -71,10 +71,13 @@ type InstantiatedInfo struct {
 	ExtVirtualLinks      json.RawMessage      `json:"extVirtualLinks,omitempty"`
 	// Zones are the zones each VDU's instances were granted at
 	// instantiation, by VDU ID; later plans keep them.
-	Zones            map[string][]string `json:"zones,omitempty"`
-	AdditionalParams map[string]any      `json:"additionalParams,omitempty"`
-	VIMConnectionID  string              `json:"vimConnectionId,omitempty"`
-	Handle           *vim.Handle         `json:"handle,omitempty"`
+	Zones map[string][]string `json:"zones,omitempty"`
+	// VIMAssets are the flavours and images the grants so far gave, by
+	// descriptor; later plans keep using them.
+	VIMAssets        *VIMAssets     `json:"vimAssets,omitempty"`
+	AdditionalParams map[string]any `json:"additionalParams,omitempty"`
+	VIMConnectionID  string         `json:"vimConnectionId,omitempty"`
+	Handle           *vim.Handle    `json:"handle,omitempty"`
 }
 
 // VNFCResource is one VNFC instance and the VIM resource behind it.
@@ -159,7 +162,9 @@ type OpOcc struct {
 	// GrantedZones are the zones the grant placed each VDU's added
 	// resources in, by VDU ID.
 	GrantedZones map[string][]string `json:"grantedZones,omitempty"`
-	Params       json.RawMessage     `json:"operationParams,omitempty"`
+	// GrantedAssets are the flavours and images the grant gave.
+	GrantedAssets *VIMAssets      `json:"grantedAssets,omitempty"`
+	Params        json.RawMessage `json:"operationParams,omitempty"`
 	// Request is the parsed request the worker carries out.
 	Request               Request          `json:"request"`
 	IsAutomaticInvocation bool             `json:"isAutomaticInvocation"`

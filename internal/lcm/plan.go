@@ -139,6 +139,8 @@ type PlanInput struct {
 	ExtVirtualLinks json.RawMessage
 	// Zones confine each VDU's instances, by VDU ID (from the grant).
 	Zones map[string][]string
+	// VIMAssets are the VIM's flavours and images granted for the VDUs.
+	VIMAssets *VIMAssets
 }
 
 // Plan builds the Spec of a VNF from its flavour and aspect levels. It is
@@ -153,6 +155,9 @@ func Plan(in PlanInput) (*vim.Spec, error) {
 	for _, v := range fl.VDUs {
 		vdu := planVDU(fl, v, counts[v.ID])
 		vdu.Zones = slices.Clone(in.Zones[v.ID])
+		if a := in.VIMAssets; a != nil && vdu.Compute != nil {
+			vdu.Compute.VIMFlavourID, vdu.Compute.VIMImageID = a.Flavours[v.ID], a.Images[v.ID]
+		}
 		spec.VDUs = append(spec.VDUs, vdu)
 	}
 	spec.ConnectionPoints = planCPs(fl)

@@ -59,13 +59,13 @@ func (s *Service) scale(ctx context.Context, op *OpOcc, inst *VNFInstance) (outc
 	if err != nil {
 		return outcome{}, err
 	}
-	return s.scaleTo(ctx, t, inst, levels)
+	return s.scaleTo(ctx, t, withGrantedAssets(inst, op), levels)
 }
 
 // scaleTo converges the VNF to levels and returns the outcome.
 func (s *Service) scaleTo(ctx context.Context, t *target, inst *VNFInstance, levels map[string]int) (outcome, error) {
 	cur := inst.Instantiated
-	t.zones = cur.Zones
+	t.zones, t.assets = cur.Zones, cur.VIMAssets
 	spec, err := t.plan(inst.ID, levels, cur.AdditionalParams, cur.ExtVirtualLinks)
 	if err != nil {
 		return outcome{}, err

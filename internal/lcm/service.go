@@ -83,6 +83,21 @@ type Grant struct {
 	VIMConnections map[string]VIMConnectionInfo
 	// Zones maps the ID of an added resource to the zone it is granted in.
 	Zones map[string]string
+	// VIMAssets are the NFVO's flavours and images on the granted VIM;
+	// nil when it gave none.
+	VIMAssets *VIMAssets
+}
+
+// VIMAssets are assets the NFVO manages on the VIM for the VNF's
+// descriptors (SOL 003 Grant.vimAssets). The VNFM uses them for the
+// resources it creates instead of making or finding its own.
+type VIMAssets struct {
+	// Flavours maps a virtual compute descriptor (a VDU's ID) to the
+	// VIM's compute flavour ID.
+	Flavours map[string]string `json:"flavours,omitempty"`
+	// Images maps a software image descriptor (the ID of the VDU or
+	// virtual storage carrying the image) to the VIM's image ID.
+	Images map[string]string `json:"images,omitempty"`
 }
 
 // Package is a VNF package as the engine uses it: the VNFD and the files.

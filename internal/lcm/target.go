@@ -21,6 +21,8 @@ type target struct {
 	connID string
 	// zones confine VDUs' instances, by VDU ID (granted at instantiation).
 	zones map[string][]string
+	// assets are the VIM's flavours and images granted so far.
+	assets *VIMAssets
 }
 
 // flavourOf returns the package's flavour id, or ErrInvalid.
@@ -85,7 +87,8 @@ func openStackAuthOf(ai map[string]string) *vim.OpenStackAuth {
 // external virtual links ext (SOL 003 ExtVirtualLinkData).
 func (t *target) plan(instID string, levels map[string]int, params map[string]any, ext json.RawMessage) (*vim.Spec, error) {
 	return Plan(PlanInput{VNFInstanceID: instID, Flavour: t.fl, Levels: levels,
-		Package: t.pkg.Content, AdditionalParams: params, ExtVirtualLinks: ext, Zones: t.zones})
+		Package: t.pkg.Content, AdditionalParams: params, ExtVirtualLinks: ext, Zones: t.zones,
+		VIMAssets: t.assets})
 }
 
 // ensureHandle returns the operation's Handle, naming it and recording it

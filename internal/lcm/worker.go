@@ -175,7 +175,7 @@ func (s *Service) grant(ctx context.Context, op OpOcc) (OpOcc, error) {
 				return fmt.Errorf("op occ %s is %s with grant %q, no longer waiting for one: %w", op.ID, o.State, o.GrantID, ErrState)
 			}
 			o.State, o.StateEnteredTime, o.GrantID = Processing, time.Now().UTC(), g.ID
-			o.GrantedZones = zonesByVDU(req.AddResources, g.Zones)
+			o.GrantedZones, o.GrantedAssets = zonesByVDU(req.AddResources, g.Zones), g.VIMAssets
 			if r := o.Request.Instantiate; r != nil && len(g.VIMConnections) > 0 {
 				r.VIMConnections = g.VIMConnections
 			}

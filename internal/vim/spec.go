@@ -90,6 +90,10 @@ type Compute struct {
 	ImageFile string
 	// DiskFormat and ContainerFormat of the image (sw_image_data), such as qcow2 and bare.
 	DiskFormat, ContainerFormat string
+	// VIMFlavourID and VIMImageID are the VIM's flavour and image the NFVO granted for the
+	// VDU (SOL 003 vimAssets); when set, the driver uses them rather than making or
+	// finding its own from the fields above. Empty: none was granted.
+	VIMFlavourID, VIMImageID string
 }
 
 // VirtualLink is a network connection points attach to.

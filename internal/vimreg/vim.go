@@ -3,6 +3,9 @@ package vimreg
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 )
 
 // VIM is one VIM the NFVO may grant. Its JSON form is the registry file's
@@ -29,6 +32,27 @@ type VIM struct {
 	Default bool `json:"default,omitempty"`
 	// Quota bounds what grants may place on the VIM; nil: unbounded.
 	Quota *Quota `json:"quota,omitempty"`
+	// Flavours are the VIM's compute flavours the NFVO manages for VNFs
+	// (SOL 003 Grant.vimAssets.computeResourceFlavours): each key names a
+	// virtual compute descriptor of a VNFD, its VDU's id, for every VNF
+	// package ("web") or for one ("<vnfdId>/web", which wins); the value is
+	// the VIM's flavour id.
+	Flavours map[string]string `json:"flavours,omitempty"`
+	// Images are the VIM's software images the NFVO manages for VNFs
+	// (vimAssets.softwareImages), keyed like Flavours by the VNFD's
+	// software image id: the VDU or virtual storage that carries the
+	// sw_image artifact. The value is the VIM's image id.
+	Images map[string]string `json:"images,omitempty"`
+}
+
+// Asset returns the VIM's id of the asset the VNFD vnfdID names descID
+// in assets (Flavours or Images): the entry for that VNFD, else the one
+// for every VNFD; "" when there is none.
+func Asset(assets map[string]string, vnfdID, descID string) string {
+	if id, ok := assets[vnfdID+"/"+descID]; ok {
+		return id
+	}
+	return assets[descID]
 }
 
 // Quota bounds the resources granted on one VIM, by SOL 003 resource
@@ -52,7 +76,28 @@ func (v *VIM) Validate(path string) error {
 	if q := v.Quota; q != nil && (q.Compute < 0 || q.Storage < 0 || q.VirtualLink < 0 || q.LinkPort < 0) {
 		errs = append(errs, fmt.Errorf("%s.quota: limits must not be negative", path))
 	}
+	errs = append(errs, validateAssets(path+".flavours", v.Flavours)...)
+	errs = append(errs, validateAssets(path+".images", v.Images)...)
 	return errors.Join(errs...)
+}
+
+// validateAssets checks that every key is a descriptor id, optionally
+// after a VNFD id and a slash, and every value a VIM id.
+func validateAssets(path string, assets map[string]string) []error {
+	var errs []error
+	for _, k := range slices.Sorted(maps.Keys(assets)) {
+		vnfd, desc, scoped := strings.Cut(k, "/")
+		if desc == "" && !scoped {
+			desc = vnfd
+		}
+		if desc == "" || (scoped && vnfd == "") || strings.Contains(desc, "/") {
+			errs = append(errs, fmt.Errorf("%s: key %q is not a descriptor id or <vnfdId>/<descriptor id>", path, k))
+		}
+		if strings.TrimSpace(assets[k]) == "" {
+			errs = append(errs, fmt.Errorf("%s.%s: the VIM's id is required", path, k))
+		}
+	}
+	return errs
 }
 
 // validateSet checks each VIM and that ids are unique and at most one is

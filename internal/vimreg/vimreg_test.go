@@ -27,6 +27,11 @@ vims:
   vimType: ETSINFV.OPENSTACK_KEYSTONE.V_3
   interfaceInfo: {endpoint: "http://keystone/v3"}
   default: true
+  flavours:
+    web: m1.small
+    6f1d2c3b-4a59-4e8f-9b7a-1c2d3e4f5a60/web: m1.web
+  images:
+    web: 0b6e2f6a-1c1e-4a7e-9d55-3f1f0c1d2e3f
 `
 
 var backends = []struct {
@@ -39,6 +44,7 @@ var backends = []struct {
 
 func TestParse(t *testing.T) {
 	t.Parallel()
+	const notDesc = " a descriptor id or <vnfdId>/<descriptor id>"
 	tests := []struct {
 		name    string
 		doc     string
@@ -51,6 +57,10 @@ func TestParse(t *testing.T) {
 		{name: "duplicate id", doc: `vims: [{id: a, vimType: k}, {id: a, vimType: k}]`, wantErr: `"a" appears twice`},
 		{name: "two defaults", doc: `vims: [{id: a, vimType: k, default: true}, {id: b, vimType: k, default: true}]`, wantErr: "2 VIMs are marked default"},
 		{name: "negative quota", doc: `vims: [{id: a, vimType: k, quota: {compute: -1}}]`, wantErr: "quota"},
+		{name: "asset keys and values", doc: `vims: [{id: a, vimType: k, flavours: {"/web": f, "d/": f, "d/e/f": f, ok: ""}, images: {"": i}}]`,
+			wantErr: strings.Join([]string{`vims[0].flavours: key "/web" is not` + notDesc, `vims[0].flavours: key "d/" is not` + notDesc,
+				`vims[0].flavours: key "d/e/f" is not` + notDesc, `vims[0].flavours.ok: the VIM's id is required`,
+				`vims[0].images: key "" is not` + notDesc}, "\n")},
 		{name: "not yaml", doc: "vims: [", wantErr: "not YAML"},
 		{name: "wrong shape", doc: `vims: [{id: a, vimType: k, accessInfo: "` + secret + `"}]`, wantErr: "decode"},
 	}
@@ -110,6 +120,12 @@ func TestRegistry(t *testing.T) {
 			def, err := reg.Default(t.Context())
 			if err != nil || def.ID != "core" {
 				t.Fatalf("default %q, err %v", def.ID, err)
+			}
+			const vnfd = "6f1d2c3b-4a59-4e8f-9b7a-1c2d3e4f5a60"
+			if f, o, i := vimreg.Asset(def.Flavours, vnfd, "web"), vimreg.Asset(def.Flavours, "other", "web"),
+				vimreg.Asset(def.Images, vnfd, "web"); f != "m1.web" || o != "m1.small" || i != "0b6e2f6a-1c1e-4a7e-9d55-3f1f0c1d2e3f" ||
+				vimreg.Asset(def.Images, vnfd, "db") != "" {
+				t.Fatalf("assets kept: flavour %q (other vnfd %q), image %q", f, o, i)
 			}
 			got, err := reg.Get(t.Context(), "edge-1")
 			if err != nil || got.AccessInfo != nil || len(got.Zones) != 2 || got.Quota.Compute != 4 {

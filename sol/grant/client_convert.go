@@ -60,6 +60,7 @@ func fromWire(w *Grant) lcm.Grant {
 		g.VIMConnections[id] = lcm.VIMConnectionInfo{ID: id, VIMID: c.VimId, VIMType: c.VimType,
 			InterfaceInfo: c.InterfaceInfo, AccessInfo: c.AccessInfo, Extra: c.Extra}
 	}
+	g.VIMAssets = fromAssets(w.VimAssets)
 	zones := map[string]string{}
 	for _, z := range w.Zones {
 		zones[z.Id] = z.ZoneId
@@ -73,4 +74,30 @@ func fromWire(w *Grant) lcm.Grant {
 		}
 	}
 	return g
+}
+
+// fromAssets is the engine's view of vimAssets: the VIM's flavour and
+// image ids by descriptor; nil when there are none.
+func fromAssets(w *GrantVimAssets) *lcm.VIMAssets {
+	if w == nil || len(w.ComputeResourceFlavours)+len(w.SoftwareImages) == 0 {
+		return nil
+	}
+	a := &lcm.VIMAssets{}
+	for _, f := range w.ComputeResourceFlavours {
+		if f.VnfdVirtualComputeDescId != "" && f.VimFlavourId != "" {
+			if a.Flavours == nil {
+				a.Flavours = map[string]string{}
+			}
+			a.Flavours[f.VnfdVirtualComputeDescId] = f.VimFlavourId
+		}
+	}
+	for _, i := range w.SoftwareImages {
+		if i.VnfdSoftwareImageId != "" && i.VimSoftwareImageId != "" {
+			if a.Images == nil {
+				a.Images = map[string]string{}
+			}
+			a.Images[i.VnfdSoftwareImageId] = i.VimSoftwareImageId
+		}
+	}
+	return a
 }

@@ -96,6 +96,23 @@ func toGrant(g grant.Grant, v vimreg.VIM, prefix string) *Grant {
 	for _, z := range g.Zones {
 		w.Zones = append(w.Zones, ZoneInfo{Id: z.ID, ZoneId: z.ZoneID, VimConnectionId: z.VIMConnectionID})
 	}
+	w.VimAssets = toAssets(g.VIMAssets)
+	return w
+}
+
+func toAssets(a *grant.VIMAssets) *GrantVimAssets {
+	if a == nil {
+		return nil
+	}
+	w := &GrantVimAssets{}
+	for _, f := range a.ComputeFlavours {
+		w.ComputeResourceFlavours = append(w.ComputeResourceFlavours, VimComputeResourceFlavour{
+			VimConnectionId: f.VIMConnectionID, VnfdVirtualComputeDescId: f.VNFDVirtualComputeDescID, VimFlavourId: f.VIMFlavourID})
+	}
+	for _, i := range a.SoftwareImages {
+		w.SoftwareImages = append(w.SoftwareImages, VimSoftwareImage{
+			VimConnectionId: i.VIMConnectionID, VnfdSoftwareImageId: i.VNFDSoftwareImageID, VimSoftwareImageId: i.VIMSoftwareImageID})
+	}
 	return w
 }
 

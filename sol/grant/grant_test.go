@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -160,6 +161,51 @@ func TestVNFMNamesVIM(t *testing.T) {
 	}
 	if a := v.askedFor(); a[0].VIMID != "core" {
 		t.Fatalf("driver asked for %v", a[0])
+	}
+}
+
+// TestGrantedVIMAssets: the NFVO's registry maps the VDU the request
+// adds to a flavour (the VNFD's own entry winning) and an image; the
+// grant carries them as vimAssets, valid by the SOL 003 schema, and the
+// VNFM keeps them on the operation and the instance. A grant that only
+// removes carries none.
+func TestGrantedVIMAssets(t *testing.T) {
+	t.Parallel()
+	for _, be := range backends {
+		t.Run(be.name, func(t *testing.T) {
+			t.Parallel()
+			edge := edgeVIM(10)
+			edge.Flavours = map[string]string{"web": "m1.any", manifestsVNFD + "/web": "m1.web", "db": "m1.db"}
+			edge.Images = map[string]string{"web": "img-web", "db": "img-db"}
+			n := startNFVO(t, be.dsn(t), 0, edge)
+			v := startVNFM(t, be.dsn(t), n.url)
+			id, op := v.instantiate(t, "")
+			want := &lcm.VIMAssets{Flavours: map[string]string{"web": "m1.web"}, Images: map[string]string{"web": "img-web"}}
+			if op.State != lcm.Completed || !reflect.DeepEqual(op.GrantedAssets, want) {
+				t.Fatalf("instantiate %s, granted assets %+v, want %+v", op.State, op.GrantedAssets, want)
+			}
+			if got := v.instance(t, id).Instantiated.VIMAssets; !reflect.DeepEqual(got, want) {
+				t.Fatalf("instance assets %+v, want %+v", got, want)
+			}
+			res, body := get(t, n.url+"/grant/v1/grants/"+op.GrantID)
+			g := decode(t, body)
+			assets, _ := g["vimAssets"].(map[string]any)
+			flavours, _ := assets["computeResourceFlavours"].([]any)
+			images, _ := assets["softwareImages"].([]any)
+			if res.StatusCode != 200 || len(flavours) != 1 || len(images) != 1 {
+				t.Fatalf("GET grant: %d %s", res.StatusCode, body)
+			}
+			if f, _ := flavours[0].(map[string]any); f["vnfdVirtualComputeDescId"] != "web" || f["vimFlavourId"] != "m1.web" ||
+				f["vimConnectionId"] != "edge" {
+				t.Fatalf("computeResourceFlavours %v", flavours)
+			}
+			schemas(t).grant(t, body)
+			op = v.wait(t)(v.svc.Terminate(t.Context(), id, lcm.TerminateRequest{Type: lcm.Forceful}, nil))
+			if op.State != lcm.Completed || op.GrantedAssets != nil {
+				t.Fatalf("terminate %s, granted assets %+v", op.State, op.GrantedAssets)
+			}
+			checkExchanges(t, v, n)
+		})
 	}
 }
 

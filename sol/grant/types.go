@@ -84,7 +84,30 @@ type Grant struct {
 	TempResources   []GrantInfo         `json:"tempResources,omitempty"`
 	RemoveResources []GrantInfo         `json:"removeResources,omitempty"`
 	UpdateResources []GrantInfo         `json:"updateResources,omitempty"`
+	VimAssets       *GrantVimAssets     `json:"vimAssets,omitempty"`
 	Links           GrantLinks          `json:"_links"`
+}
+
+// GrantVimAssets is Grant.vimAssets.
+type GrantVimAssets struct {
+	ComputeResourceFlavours []VimComputeResourceFlavour `json:"computeResourceFlavours,omitempty"`
+	SoftwareImages          []VimSoftwareImage          `json:"softwareImages,omitempty"`
+}
+
+// VimComputeResourceFlavour is SOL 003 VimComputeResourceFlavour.
+type VimComputeResourceFlavour struct {
+	VimConnectionId          string `json:"vimConnectionId,omitempty"`
+	ResourceProviderId       string `json:"resourceProviderId,omitempty"`
+	VnfdVirtualComputeDescId string `json:"vnfdVirtualComputeDescId"`
+	VimFlavourId             string `json:"vimFlavourId"`
+}
+
+// VimSoftwareImage is SOL 003 VimSoftwareImage.
+type VimSoftwareImage struct {
+	VimConnectionId     string `json:"vimConnectionId,omitempty"`
+	ResourceProviderId  string `json:"resourceProviderId,omitempty"`
+	VnfdSoftwareImageId string `json:"vnfdSoftwareImageId"`
+	VimSoftwareImageId  string `json:"vimSoftwareImageId"`
 }
 
 // GrantLinks are Grant._links.
