@@ -26,7 +26,8 @@
 // placement rule an OS::Nova::ServerGroup; per connection point that security group rules
 // name an OS::Neutron::SecurityGroup with those rules, which its ports get; per VDU a
 // ResourceGroup of a generated nested template holding the server and one OS::Neutron::Port
-// per connection point. An external CP's port is on the network of its external link, so a
+// per connection point; a VDU granted several availability zones has its members in them in
+// turn, by member index. An external CP's port is on the network of its external link, so a
 // stack update with another link makes its port anew on the new network. Servers are
 // named vnf-<instance id>-<vdu>-<index> and carry the instance and VDU in their metadata;
 // ports and networks carry the tag vnf-<instance id>, which is how Observe finds them.

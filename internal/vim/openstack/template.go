@@ -202,8 +202,8 @@ func vduTemplate(spec *vim.Spec, v vim.VDU, r resolved, links map[string]vim.Vir
 		"networks": nics, "user_data_format": "RAW", "config_drive": false,
 		"metadata": map[string]any{metaVNF: spec.VNFInstanceID, metaVDU: v.ID},
 	}
-	if len(v.Zones) > 0 {
-		server["availability_zone"] = v.Zones[0]
+	if z := memberZone(v.Zones); z != nil {
+		server["availability_zone"] = z
 	}
 	if group != "" {
 		params["group"] = map[string]any{"type": "string"}
@@ -213,6 +213,23 @@ func vduTemplate(spec *vim.Spec, v vim.VDU, r resolved, links map[string]vim.Vir
 	resources["server"] = map[string]any{"type": "OS::Nova::Server", "properties": server}
 	tpl := map[string]any{"heat_template_version": heatVersion, "parameters": params, "resources": resources}
 	return tpl, props, nil
+}
+
+// memberZone is the availability zone of a VDU's member: its one zone, or with several the
+// zones in turn by the member's index (member i in zone i mod n), so the VDU's instances
+// spread over them. A member keeps its zone when healed (same index) and scaling in removes
+// the highest indices, so the spread stays even. nil: no zone.
+func memberZone(zones []string) any {
+	switch len(zones) {
+	case 0:
+		return nil
+	case 1:
+		return zones[0]
+	}
+	return map[string]any{"yaql": map[string]any{
+		"expression": "$.data.zones[int($.data.index) mod len($.data.zones)]",
+		"data":       map[string]any{"zones": zones, "index": map[string]any{"get_param": "index"}},
+	}}
 }
 
 // subnetsOf lists the subnet resources of the internal links the VDU's CPs attach to.

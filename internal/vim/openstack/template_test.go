@@ -140,6 +140,48 @@ func TestBuildStackSecurityGroups(t *testing.T) {
 	}
 }
 
+// TestBuildStackZones: one zone is the members' zone; with several, each member takes the
+// zone of its index modulo their number (Heat evaluates the yaql; the contract and
+// acceptance suites run it).
+func TestBuildStackZones(t *testing.T) {
+	t.Parallel()
+	r := resolved{flavors: map[string]string{"VDU1": "f1", "VDU2": "f1"}, images: map[string]string{"VDU1": "i1", "VDU2": "i1"}}
+	spec := testSpec()
+	spec.VDUs[0].Zones = []string{"az-1", "az-2", "az-3"}
+	b, err := buildStack(spec, r, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := func(file string) map[string]any {
+		var nested struct {
+			Resources map[string]struct {
+				Properties map[string]any `json:"properties"`
+			} `json:"resources"`
+		}
+		if err := json.Unmarshal([]byte(b.files[file]), &nested); err != nil {
+			t.Fatal(err)
+		}
+		return nested.Resources["server"].Properties
+	}
+	want := map[string]any{"yaql": map[string]any{
+		"expression": "$.data.zones[int($.data.index) mod len($.data.zones)]",
+		"data":       map[string]any{"zones": []any{"az-1", "az-2", "az-3"}, "index": map[string]any{"get_param": "index"}},
+	}}
+	if got := server("vdu-VDU1.yaml")["availability_zone"]; !reflect.DeepEqual(got, want) {
+		t.Errorf("vdu1 availability_zone %v, want %v", got, want)
+	}
+	if got, ok := server("vdu-VDU2.yaml")["availability_zone"]; ok {
+		t.Errorf("vdu2, granted no zone, has availability_zone %v", got)
+	}
+	spec.VDUs[0].Zones = []string{"az-2"}
+	if b, err = buildStack(spec, r, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := server("vdu-VDU1.yaml")["availability_zone"]; got != "az-2" {
+		t.Errorf("vdu1 with one zone: availability_zone %v, want az-2", got)
+	}
+}
+
 func TestClassify(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
