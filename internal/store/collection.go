@@ -3,14 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
-
 	"errors"
 	"fmt"
-	gojson "github.com/goccy/go-json"
 	"strings"
 	"time"
 
+	gojson "github.com/goccy/go-json"
 	"gorm.io/gorm"
 
 	"github.com/cadenza-mano/cadenza/internal/query"
@@ -46,12 +44,19 @@ type Collection[T any] struct {
 	db     *DB
 	table  string
 	schema *query.Schema
+	// The by-id statements, in the database's placeholder style.
+	qInsert, qGet, qSwap, qDelete string
 }
 
 // NewCollection returns the collection kept in table, whose documents have
 // the attributes schema describes (filters are checked against it).
 func NewCollection[T any](db *DB, table string, schema *query.Schema) *Collection[T] {
-	return &Collection[T]{db: db, table: table, schema: schema}
+	return &Collection[T]{db: db, table: table, schema: schema,
+		qInsert: db.rebind(fmt.Sprintf(`INSERT INTO %s (id, version, created_at, updated_at, doc) VALUES (?, 1, ?, ?, ?) RETURNING seq`, table)),
+		qGet:    db.rebind(fmt.Sprintf(`SELECT %s FROM %s WHERE id = ?`, columns, table)),
+		qSwap:   db.rebind(fmt.Sprintf(`UPDATE %s SET doc = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`, table)),
+		qDelete: db.rebind(fmt.Sprintf(`DELETE FROM %s WHERE id = ? AND version = ?`, table)),
+	}
 }
 
 // Schema returns the attribute schema filters are checked against.
@@ -59,14 +64,13 @@ func (c *Collection[T]) Schema() *query.Schema { return c.schema }
 
 // Create stores doc under id. It returns ErrExists if id is taken.
 func (c *Collection[T]) Create(ctx context.Context, id string, doc *T) (Meta, error) {
-	raw, err := json.Marshal(doc)
+	raw, err := gojson.Marshal(doc)
 	if err != nil {
 		return Meta{}, fmt.Errorf("encode %s %s: %w", c.table, id, err)
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	m := Meta{ID: id, Version: 1, CreatedAt: now, UpdatedAt: now}
-	q := fmt.Sprintf(`INSERT INTO %s (id, version, created_at, updated_at, doc) VALUES (?, 1, ?, ?, ?) RETURNING seq`, c.table)
-	err = c.db.conn(ctx).Raw(q, id, now.UnixMicro(), now.UnixMicro(), string(raw)).Row().Scan(&m.Seq)
+	err = c.db.sqlConn(ctx).QueryRowContext(ctx, c.qInsert, id, now.UnixMicro(), now.UnixMicro(), string(raw)).Scan(&m.Seq)
 	if err != nil {
 		if isUniqueViolation(err) {
 			return Meta{}, fmt.Errorf("%s %s: %w", c.table, id, ErrExists)
@@ -78,9 +82,8 @@ func (c *Collection[T]) Create(ctx context.Context, id string, doc *T) (Meta, er
 
 // Get returns the document stored under id, or ErrNotFound.
 func (c *Collection[T]) Get(ctx context.Context, id string) (Item[T], error) {
-	q := fmt.Sprintf(`SELECT %s FROM %s WHERE id = ?`, columns, c.table)
 	var it Item[T]
-	if err := scanItem(c.db.conn(ctx).Raw(q, id).Row(), &it); err != nil {
+	if err := scanItem(c.db.sqlConn(ctx).QueryRowContext(ctx, c.qGet, id), &it); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return it, fmt.Errorf("%s %s: %w", c.table, id, ErrNotFound)
 		}
@@ -117,18 +120,17 @@ func (c *Collection[T]) Update(ctx context.Context, id string, ifVersion int64, 
 
 // swap writes it if its version is still the stored one, and bumps it.
 func (c *Collection[T]) swap(ctx context.Context, it *Item[T]) (bool, error) {
-	raw, err := json.Marshal(&it.Doc)
+	raw, err := gojson.Marshal(&it.Doc)
 	if err != nil {
 		return false, fmt.Errorf("encode %s %s: %w", c.table, it.ID, err)
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	q := fmt.Sprintf(`UPDATE %s SET doc = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`, c.table)
-	res := c.db.conn(ctx).Exec(q, string(raw), now.UnixMicro(), it.ID, it.Version)
-	if res.Error != nil {
-		return false, fmt.Errorf("update %s %s: %w", c.table, it.ID, res.Error)
+	res, err := c.db.sqlConn(ctx).ExecContext(ctx, c.qSwap, string(raw), now.UnixMicro(), it.ID, it.Version)
+	if err != nil {
+		return false, fmt.Errorf("update %s %s: %w", c.table, it.ID, err)
 	}
-	if res.RowsAffected == 0 {
-		return false, nil
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
 	}
 	it.Version++
 	it.UpdatedAt = now
@@ -147,12 +149,13 @@ func (c *Collection[T]) Delete(ctx context.Context, id string, check func(Item[T
 			return err
 		}
 	}
-	q := fmt.Sprintf(`DELETE FROM %s WHERE id = ? AND version = ?`, c.table)
-	res := c.db.conn(ctx).Exec(q, id, it.Version)
-	if res.Error != nil {
-		return fmt.Errorf("delete %s %s: %w", c.table, id, res.Error)
+	res, err := c.db.sqlConn(ctx).ExecContext(ctx, c.qDelete, id, it.Version)
+	if err != nil {
+		return fmt.Errorf("delete %s %s: %w", c.table, id, err)
 	}
-	if res.RowsAffected == 0 {
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("delete %s %s: %w", c.table, id, err)
+	} else if n == 0 {
 		return fmt.Errorf("%s %s changed while being deleted: %w", c.table, id, ErrVersionMismatch)
 	}
 	return nil

@@ -2,8 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"strconv"
+	"strings"
 
 	"gorm.io/gorm"
+
+	"github.com/cadenza-mano/cadenza/internal/query"
 )
 
 type txKey struct{}
@@ -26,6 +31,41 @@ func (db *DB) conn(ctx context.Context) *gorm.DB {
 		return tx
 	}
 	return db.Gorm.WithContext(ctx)
+}
+
+// execer is what a collection's by-id queries need of a pool or a
+// transaction.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// sqlConn is the database/sql transaction of ctx if there is one, else
+// the pool: conn for queries that bypass gorm.
+func (db *DB) sqlConn(ctx context.Context) execer {
+	if tx, ok := SQLTx(ctx); ok {
+		return tx
+	}
+	return db.sql
+}
+
+// rebind turns the ? placeholders of q into PostgreSQL's $1, $2, …;
+// queries given to it have no ? in literals.
+func (db *DB) rebind(q string) string {
+	if db.Dialect != query.Postgres {
+		return q
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r != '?' {
+			b.WriteRune(r)
+			continue
+		}
+		n++
+		b.WriteString("$" + strconv.Itoa(n))
+	}
+	return b.String()
 }
 
 func (db *DB) inTx(ctx context.Context) bool {
