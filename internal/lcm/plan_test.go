@@ -71,24 +71,27 @@ func TestPlan(t *testing.T) {
 
 func TestGracePeriod(t *testing.T) {
 	t.Parallel()
-	now := time.Now()
+	// Each case's start time is taken when the case runs: parallel tests
+	// may wait for a free slot longer than the 60 s timeout.
 	tests := []struct {
 		name  string
-		op    OpOcc
+		age   time.Duration // how long ago the operation started
+		req   Request
 		waits bool
 	}{
-		{"forceful terminate", OpOcc{StartTime: now, Request: Request{Terminate: &TerminateRequest{Type: Forceful, GracefulTimeout: 60}}}, false},
-		{"graceful terminate", OpOcc{StartTime: now, Request: Request{Terminate: &TerminateRequest{Type: Graceful, GracefulTimeout: 60}}}, true},
-		{"graceful terminate already waited", OpOcc{StartTime: now.Add(-time.Hour), Request: Request{Terminate: &TerminateRequest{Type: Graceful, GracefulTimeout: 60}}}, false},
-		{"graceful stop", OpOcc{StartTime: now, Request: Request{Operate: &OperateRequest{ChangeStateTo: Stopped, StopType: Graceful, GracefulTimeout: 60}}}, true},
-		{"start", OpOcc{StartTime: now, Request: Request{Operate: &OperateRequest{ChangeStateTo: Started, StopType: Graceful, GracefulTimeout: 60}}}, false},
+		{"forceful terminate", 0, Request{Terminate: &TerminateRequest{Type: Forceful, GracefulTimeout: 60}}, false},
+		{"graceful terminate", 0, Request{Terminate: &TerminateRequest{Type: Graceful, GracefulTimeout: 60}}, true},
+		{"graceful terminate already waited", time.Hour, Request{Terminate: &TerminateRequest{Type: Graceful, GracefulTimeout: 60}}, false},
+		{"graceful stop", 0, Request{Operate: &OperateRequest{ChangeStateTo: Stopped, StopType: Graceful, GracefulTimeout: 60}}, true},
+		{"start", 0, Request{Operate: &OperateRequest{ChangeStateTo: Started, StopType: Graceful, GracefulTimeout: 60}}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			ctx, cancel := context.WithCancel(t.Context())
 			cancel() // a wait returns the context's error at once
-			err := gracePeriod(ctx, &tt.op)
+			op := OpOcc{StartTime: time.Now().Add(-tt.age), Request: tt.req}
+			err := gracePeriod(ctx, &op)
 			if waited := err != nil; waited != tt.waits {
 				t.Fatalf("waited %v, want %v", waited, tt.waits)
 			}
