@@ -52,7 +52,7 @@ type Collection[T any] struct {
 // the attributes schema describes (filters are checked against it).
 func NewCollection[T any](db *DB, table string, schema *query.Schema) *Collection[T] {
 	return &Collection[T]{db: db, table: table, schema: schema,
-		qInsert: db.rebind(fmt.Sprintf(`INSERT INTO %s (id, version, created_at, updated_at, doc) VALUES (?, 1, ?, ?, ?) RETURNING seq`, table)),
+		qInsert: db.rebind(insertQuery(db.Dialect, table)),
 		qGet:    db.rebind(fmt.Sprintf(`SELECT %s FROM %s WHERE id = ?`, columns, table)),
 		qSwap:   db.rebind(fmt.Sprintf(`UPDATE %s SET doc = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`, table)),
 		qDelete: db.rebind(fmt.Sprintf(`DELETE FROM %s WHERE id = ? AND version = ?`, table)),
@@ -70,7 +70,7 @@ func (c *Collection[T]) Create(ctx context.Context, id string, doc *T) (Meta, er
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	m := Meta{ID: id, Version: 1, CreatedAt: now, UpdatedAt: now}
-	err = c.db.sqlConn(ctx).QueryRowContext(ctx, c.qInsert, id, now.UnixMicro(), now.UnixMicro(), string(raw)).Scan(&m.Seq)
+	m.Seq, err = c.insert(ctx, id, now.UnixMicro(), string(raw))
 	if err != nil {
 		if isUniqueViolation(err) {
 			return Meta{}, fmt.Errorf("%s %s: %w", c.table, id, ErrExists)
@@ -78,6 +78,32 @@ func (c *Collection[T]) Create(ctx context.Context, id string, doc *T) (Meta, er
 		return Meta{}, fmt.Errorf("insert %s %s: %w", c.table, id, err)
 	}
 	return m, nil
+}
+
+// insertQuery is the statement that adds a document. SQLite runs RETURNING
+// through a temporary table, whose pages its allocator maps and unmaps for
+// every insert; there seq is the rowid, which the result carries anyway.
+func insertQuery(d query.Dialect, table string) string {
+	q := fmt.Sprintf(`INSERT INTO %s (id, version, created_at, updated_at, doc) VALUES (?, 1, ?, ?, ?)`, table)
+	if d == query.Postgres {
+		q += " RETURNING seq"
+	}
+	return q
+}
+
+// insert runs qInsert and returns the new document's seq.
+func (c *Collection[T]) insert(ctx context.Context, id string, now int64, raw string) (int64, error) {
+	conn := c.db.sqlConn(ctx)
+	if c.db.Dialect == query.Postgres {
+		var seq int64
+		err := conn.QueryRowContext(ctx, c.qInsert, id, now, now, raw).Scan(&seq)
+		return seq, err
+	}
+	res, err := conn.ExecContext(ctx, c.qInsert, id, now, now, raw)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
 }
 
 // Get returns the document stored under id, or ErrNotFound.
