@@ -51,5 +51,14 @@ func (s *Service) emitOp(ctx context.Context, op OpOcc) error {
 	if err != nil {
 		return err
 	}
-	return s.emit(ctx, Event{Kind: EventOpStateChanged, Instance: inst.Doc, Op: &op})
+	return s.emitOpOn(ctx, op, inst.Doc)
+}
+
+// emitOpOn is emitOp for a caller that holds the instance as it is in the
+// transaction.
+func (s *Service) emitOpOn(ctx context.Context, op OpOcc, inst VNFInstance) error {
+	if s.notifier == nil {
+		return nil
+	}
+	return s.emit(ctx, Event{Kind: EventOpStateChanged, Instance: inst, Op: &op})
 }

@@ -70,10 +70,11 @@ func (s *Service) Fail(ctx context.Context, id string) (store.Item[OpOcc], error
 		if err != nil {
 			return err
 		}
-		if err := s.release(ctx, out.Doc, nil); err != nil {
+		inst, err := s.release(ctx, out.Doc, nil)
+		if err != nil {
 			return err
 		}
-		return s.emitOp(ctx, out.Doc)
+		return s.emitOpOn(ctx, out.Doc, inst.Doc)
 	})
 	return out, err
 }

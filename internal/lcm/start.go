@@ -29,7 +29,7 @@ func (s *Service) start(ctx context.Context, instID string, st startSpec) (store
 		StateEnteredTime: now, VNFInstanceID: instID, Params: st.params, Request: st.req}
 	var out store.Item[OpOcc]
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		_, err := s.instances.Update(ctx, instID, 0, func(inst *VNFInstance) error {
+		inst, err := s.instances.Update(ctx, instID, 0, func(inst *VNFInstance) error {
 			if inst.ActiveOpOccID != "" {
 				return fmt.Errorf("vnf instance %s: operation %s: %w", instID, inst.ActiveOpOccID, ErrBusy)
 			}
@@ -52,7 +52,7 @@ func (s *Service) start(ctx context.Context, instID string, st startSpec) (store
 		if _, err := s.jobs.InsertTx(ctx, OpArgs{OpOccID: op.ID}, nil); err != nil {
 			return err
 		}
-		return s.emitOp(ctx, op)
+		return s.emitOpOn(ctx, op, inst.Doc)
 	})
 	if err != nil {
 		return store.Item[OpOcc]{}, err

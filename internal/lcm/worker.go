@@ -55,14 +55,15 @@ func (s *Service) run(ctx context.Context, id string, complete func(context.Cont
 	}
 	op := it.Doc
 	if op.State == Starting && op.IsCancelPending {
-		return s.end(ctx, op, RolledBack, outcome{}, complete)
+		return s.end(ctx, it, op, RolledBack, outcome{}, complete)
 	}
 	// An operation retried after its grant was refused has none yet: it
 	// asks again rather than touch the VIM ungranted.
 	if op.State == Starting || (op.State == Processing && op.GrantID == "") {
-		if op, err = s.grant(ctx, op); err != nil {
+		if it, err = s.grant(ctx, it); err != nil {
 			return s.failed(ctx, op, err, complete)
 		}
+		op = it.Doc
 	}
 	if op.State != Processing && op.State != RollingBack {
 		return s.db.Tx(ctx, complete)
@@ -78,7 +79,7 @@ func (s *Service) run(ctx context.Context, id string, complete func(context.Cont
 	if op.State == RollingBack {
 		final = RolledBack
 	}
-	return s.end(ctx, op, final, out, complete)
+	return s.end(ctx, it, op, final, out, complete)
 }
 
 // cancelPoll is how often a running step looks for a cancel request.
@@ -155,22 +156,23 @@ func (s *Service) step(ctx context.Context, op *OpOcc) (outcome, error) {
 // grant asks for the operation's resources and moves it to PROCESSING.
 // When the grant names VIMs, they become the instance's: an instantiation
 // runs on them, and later operations find them added.
-func (s *Service) grant(ctx context.Context, op OpOcc) (OpOcc, error) {
+func (s *Service) grant(ctx context.Context, cur store.Item[OpOcc]) (store.Item[OpOcc], error) {
+	op := cur.Doc
 	inst, err := s.instances.Get(ctx, op.VNFInstanceID)
 	if err != nil {
-		return op, err
+		return cur, err
 	}
 	req, err := s.grantRequest(ctx, op, inst.Doc)
 	if err != nil {
-		return op, fmt.Errorf("grant request: %w", err)
+		return cur, fmt.Errorf("grant request: %w", err)
 	}
 	g, err := s.opts.Granter.Grant(ctx, req)
 	if err != nil {
-		return op, fmt.Errorf("grant: %w", err)
+		return cur, fmt.Errorf("grant: %w", err)
 	}
-	var out OpOcc
+	var out store.Item[OpOcc]
 	err = s.db.Tx(ctx, func(ctx context.Context) error {
-		it, err := s.ops.Update(ctx, op.ID, 0, func(o *OpOcc) error {
+		it, err := s.ops.UpdateFrom(ctx, cur, func(o *OpOcc) error {
 			if o.State != op.State || o.GrantID != "" {
 				return fmt.Errorf("op occ %s is %s with grant %q, no longer waiting for one: %w", op.ID, o.State, o.GrantID, ErrState)
 			}
@@ -184,17 +186,17 @@ func (s *Service) grant(ctx context.Context, op OpOcc) (OpOcc, error) {
 		if err != nil {
 			return err
 		}
-		if err := s.useGrantedVIMs(ctx, op, g); err != nil {
+		if inst, err = s.useGrantedVIMs(ctx, op, g, inst); err != nil {
 			return err
 		}
-		out = it.Doc
+		out = it
 		if op.State == Processing {
 			return nil // a retry: PROCESSING was announced already
 		}
-		return s.emitOp(ctx, out)
+		return s.emitOpOn(ctx, out.Doc, inst.Doc)
 	})
 	if err != nil {
-		return op, err
+		return cur, err
 	}
 	return out, nil
 }
@@ -203,11 +205,11 @@ func (s *Service) grant(ctx context.Context, op OpOcc) (OpOcc, error) {
 // instantiation's replace those it had (it runs on the VIM granted);
 // other operations only add the ones it lacks, as SOL 003 says a grant
 // does not modify connections passed earlier.
-func (s *Service) useGrantedVIMs(ctx context.Context, op OpOcc, g Grant) error {
+func (s *Service) useGrantedVIMs(ctx context.Context, op OpOcc, g Grant, cur store.Item[VNFInstance]) (store.Item[VNFInstance], error) {
 	if len(g.VIMConnections) == 0 {
-		return nil
+		return cur, nil
 	}
-	_, err := s.instances.Update(ctx, op.VNFInstanceID, 0, func(inst *VNFInstance) error {
+	return s.instances.UpdateFrom(ctx, cur, func(inst *VNFInstance) error {
 		if op.Operation == OpInstantiate || inst.VIMConnections == nil {
 			inst.VIMConnections = map[string]VIMConnectionInfo{}
 		}
@@ -218,14 +220,14 @@ func (s *Service) useGrantedVIMs(ctx context.Context, op OpOcc, g Grant) error {
 		}
 		return nil
 	})
-	return err
 }
 
 // end records the final state, applies the outcome to the instance,
 // releases it and completes the job, in one transaction.
-func (s *Service) end(ctx context.Context, op OpOcc, state OpState, out outcome, complete func(context.Context) error) error {
+// cur is the occurrence as last read or written, op as the step left it.
+func (s *Service) end(ctx context.Context, cur store.Item[OpOcc], op OpOcc, state OpState, out outcome, complete func(context.Context) error) error {
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		it, err := s.ops.Update(ctx, op.ID, 0, func(o *OpOcc) error {
+		it, err := s.ops.UpdateFrom(ctx, cur, func(o *OpOcc) error {
 			if o.State != op.State {
 				return fmt.Errorf("op occ %s changed from %s to %s meanwhile: %w", op.ID, op.State, o.State, ErrState)
 			}
@@ -236,10 +238,11 @@ func (s *Service) end(ctx context.Context, op OpOcc, state OpState, out outcome,
 		if err != nil {
 			return err
 		}
-		if err := s.release(ctx, op, out.apply); err != nil {
+		inst, err := s.release(ctx, op, out.apply)
+		if err != nil {
 			return err
 		}
-		if err := s.emitOp(ctx, it.Doc); err != nil {
+		if err := s.emitOpOn(ctx, it.Doc, inst.Doc); err != nil {
 			return err
 		}
 		return complete(ctx)
@@ -251,8 +254,8 @@ func (s *Service) end(ctx context.Context, op OpOcc, state OpState, out outcome,
 }
 
 // release applies apply to the instance and frees it of op.
-func (s *Service) release(ctx context.Context, op OpOcc, apply func(*VNFInstance)) error {
-	_, err := s.instances.Update(ctx, op.VNFInstanceID, 0, func(inst *VNFInstance) error {
+func (s *Service) release(ctx context.Context, op OpOcc, apply func(*VNFInstance)) (store.Item[VNFInstance], error) {
+	return s.instances.Update(ctx, op.VNFInstanceID, 0, func(inst *VNFInstance) error {
 		if inst.ActiveOpOccID == op.ID {
 			inst.ActiveOpOccID = ""
 		}
@@ -261,7 +264,6 @@ func (s *Service) release(ctx context.Context, op OpOcc, apply func(*VNFInstance
 		}
 		return nil
 	})
-	return err
 }
 
 // failed ends a step that did not converge: FAILED_TEMP with the error,

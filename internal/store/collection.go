@@ -144,6 +144,22 @@ func (c *Collection[T]) Update(ctx context.Context, id string, ifVersion int64, 
 	}
 }
 
+// UpdateFrom is Update for a caller that has just read or written it: fn
+// changes it.Doc, which is stored if it.Version is still the stored one,
+// saving the read. When another writer came between, it falls back to
+// Update, which reads and applies fn again. it is the caller's to give up:
+// fn may change what its Doc points to.
+func (c *Collection[T]) UpdateFrom(ctx context.Context, it Item[T], fn func(*T) error) (Item[T], error) {
+	if err := fn(&it.Doc); err != nil {
+		return it, err
+	}
+	ok, err := c.swap(ctx, &it)
+	if err != nil || ok {
+		return it, err
+	}
+	return c.Update(ctx, it.ID, 0, fn)
+}
+
 // swap writes it if its version is still the stored one, and bumps it.
 func (c *Collection[T]) swap(ctx context.Context, it *Item[T]) (bool, error) {
 	raw, err := gojson.Marshal(&it.Doc)

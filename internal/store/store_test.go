@@ -130,6 +130,45 @@ func TestCollection_ConcurrentUpdates(t *testing.T) {
 	})
 }
 
+// TestCollection_UpdateFrom checks that an update from a held item saves
+// the read when the item is current, and loses no concurrent write when it
+// is stale: fn is applied again to what is stored.
+func TestCollection_UpdateFrom(t *testing.T) {
+	t.Parallel()
+	backends(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		c := scratch(db)
+		if _, err := c.Create(ctx, "a", &record{ID: "a", Name: "one"}); err != nil {
+			t.Fatal(err)
+		}
+		held, err := c.Get(ctx, "a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		inc := func(r *record) error { r.Size++; return nil }
+		it, err := c.UpdateFrom(ctx, held, inc)
+		if err != nil || it.Version != 2 || it.Doc.Size != 1 {
+			t.Fatalf("update from a current item: %+v %v", it, err)
+		}
+		// held is now stale: another writer renamed the document since.
+		if _, err := c.Update(ctx, "a", 0, func(r *record) error { r.Name = "two"; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		it, err = c.UpdateFrom(ctx, held, inc)
+		if err != nil || it.Version != 4 || it.Doc.Size != 2 || it.Doc.Name != "two" {
+			t.Fatalf("update from a stale item: %+v %v", it, err)
+		}
+		veto := errors.New("veto")
+		if _, err := c.UpdateFrom(ctx, it, func(*record) error { return veto }); !errors.Is(err, veto) {
+			t.Fatalf("vetoed update: got %v", err)
+		}
+		got, err := c.Get(ctx, "a")
+		if err != nil || got.Version != 4 || got.Doc.Size != 2 || got.Doc.Name != "two" {
+			t.Fatalf("stored: %+v %v", got, err)
+		}
+	})
+}
+
 func TestCollection_Tx(t *testing.T) {
 	t.Parallel()
 	backends(t, func(t *testing.T, db *store.DB) {
