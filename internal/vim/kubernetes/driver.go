@@ -44,8 +44,22 @@ type Driver struct {
 
 var _ vim.Driver = (*Driver)(nil)
 
-// New returns a driver for the cluster cfg reaches.
+// Client request rate of a driver whose config sets none. client-go's own
+// default, 5 a second, held the VNFM to a few instantiations a second:
+// each one lists and watches its workloads until they are ready. The API
+// server protects itself with priority and fairness.
+const (
+	defaultQPS   = 200
+	defaultBurst = 400
+)
+
+// New returns a driver for the cluster cfg reaches. A cfg without a
+// request rate (QPS) gets defaultQPS and defaultBurst.
 func New(cfg *rest.Config, opts Options) (*Driver, error) {
+	if cfg.QPS == 0 {
+		cfg = rest.CopyConfig(cfg)
+		cfg.QPS, cfg.Burst = defaultQPS, defaultBurst
+	}
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("kubernetes client: %w", err)
@@ -83,7 +97,6 @@ func NewForConnection(c vim.Connection, opts Options) (*Driver, error) {
 		TLSClientConfig: rest.TLSClientConfig{
 			CAData: c.CACert, CertData: c.ClientCert, KeyData: []byte(c.ClientKey.Reveal()),
 		},
-		QPS: 50, Burst: 100,
 	}
 	return New(cfg, opts)
 }

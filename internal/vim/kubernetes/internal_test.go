@@ -9,6 +9,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/client-go/rest"
 
 	"github.com/cadenza-mano/cadenza/internal/vim"
 )
@@ -143,4 +144,32 @@ func FuzzDecodeObjects(f *testing.F) {
 			t.Fatalf("re-encode: %v", err)
 		}
 	})
+}
+
+// TestRequestRate checks that a config without a request rate gets the
+// driver's, not client-go's default of 5 a second, and that a set one is
+// kept.
+func TestRequestRate(t *testing.T) {
+	t.Parallel()
+	d, err := New(&rest.Config{Host: "https://127.0.0.1:1"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.cfg.QPS != defaultQPS || d.cfg.Burst != defaultBurst {
+		t.Fatalf("unset rate became %v/%d, want %d/%d", d.cfg.QPS, d.cfg.Burst, defaultQPS, defaultBurst)
+	}
+	d, err = New(&rest.Config{Host: "https://127.0.0.1:1", QPS: 7, Burst: 9}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.cfg.QPS != 7 || d.cfg.Burst != 9 {
+		t.Fatalf("set rate became %v/%d, want 7/9", d.cfg.QPS, d.cfg.Burst)
+	}
+	d, err = NewForConnection(vim.Connection{VIMType: "kubernetes", Endpoint: "https://127.0.0.1:1"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.cfg.QPS != defaultQPS {
+		t.Fatalf("connection's rate is %v, want %d", d.cfg.QPS, defaultQPS)
+	}
 }
