@@ -96,12 +96,15 @@ func dialectorFor(dsn, dataDir string) (gorm.Dialector, query.Dialect, error) {
 
 func (db *DB) tune() error {
 	sqlDB := db.sql
+	// Idle connections are kept up to the open limit: with fewer, a busy
+	// pool closes each connection handed back beyond them and opens a new
+	// one for the next query, a fork of a PostgreSQL backend each time.
+	open := 32
 	if db.Dialect == query.SQLite {
-		sqlDB.SetMaxOpenConns(8)
-	} else {
-		sqlDB.SetMaxOpenConns(32)
+		open = 8
 	}
-	sqlDB.SetMaxIdleConns(8)
+	sqlDB.SetMaxOpenConns(open)
+	sqlDB.SetMaxIdleConns(open)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	return nil
 }
