@@ -1,0 +1,283 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cadenza-mano/cadenza/internal/auth"
+)
+
+// runAsNFVO makes the test binary the nfvo command when set, so that
+// process tests can run the real command and signal it.
+const runAsNFVO = "CADENZA_TEST_RUN_NFVO"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runAsNFVO) == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// logBuffer collects a process's stderr.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// records returns the JSON log records written so far.
+func (b *logBuffer) records() []map[string]any {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []map[string]any
+	for _, line := range strings.Split(b.buf.String(), "\n") {
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) == nil {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+// find returns the first record whose msg contains msg.
+func (b *logBuffer) find(msg string) map[string]any {
+	for _, r := range b.records() {
+		if m, _ := r["msg"].(string); strings.Contains(m, msg) {
+			return r
+		}
+	}
+	return nil
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// proc is an nfvo process.
+type proc struct {
+	cmd    *exec.Cmd
+	logs   *logBuffer
+	exited chan struct{}
+	err    error
+}
+
+// startProcess runs the nfvo command in a child process with env added to
+// the environment and args, and waits until it is ready at base.
+func startProcess(t *testing.T, base string, env []string, args ...string) *proc {
+	t.Helper()
+	p := &proc{logs: &logBuffer{}, exited: make(chan struct{})}
+	p.cmd = exec.Command(os.Args[0], args...)
+	p.cmd.Env = append(append(os.Environ(), runAsNFVO+"=1"), env...)
+	p.cmd.Stderr = p.logs
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.err = p.cmd.Wait(); close(p.exited) }()
+	t.Cleanup(func() {
+		select {
+		case <-p.exited:
+		default:
+			p.cmd.Process.Kill()
+			<-p.exited
+		}
+	})
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		res, err := http.Get(base + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return p
+			}
+		}
+		select {
+		case <-p.exited:
+			t.Fatalf("nfvo exited: %v\n%s", p.err, p.logs)
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("nfvo not ready at %s\n%s", base, p.logs)
+		}
+	}
+}
+
+// waitLog polls until the process has logged msg.
+func (p *proc) waitLog(t *testing.T, msg string) map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if r := p.logs.find(msg); r != nil {
+			return r
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no log %q:\n%s", msg, p.logs)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// wait returns the process's exit error once it has exited.
+func (p *proc) wait(t *testing.T) error {
+	t.Helper()
+	select {
+	case <-p.exited:
+		return p.err
+	case <-time.After(60 * time.Second):
+		t.Fatalf("nfvo did not exit\n%s", p.logs)
+		return nil
+	}
+}
+
+// TestProcess_SIGTERMFinishesInFlightRequest runs the real command,
+// configured through MANO_* variables only, with --auth none. A request
+// whose handler is reading its body when SIGTERM arrives still completes,
+// the process exits 0, and the created resource is there after a restart
+// (where flags override the variables and turn OAuth 2.0 back on).
+func TestProcess_SIGTERMFinishesInFlightRequest(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	addr := freeAddr(t)
+	base := "http://" + addr
+	dbFile := filepath.Join(dir, "elsewhere", "nfvo.db")
+	if err := os.MkdirAll(filepath.Dir(dbFile), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{
+		"MANO_LISTEN=" + addr,
+		"MANO_DATA_DIR=" + filepath.Join(dir, "data"),
+		"MANO_DB=sqlite://" + dbFile,
+		"MANO_AUTH=none",
+		"MANO_OAUTH_CLIENT=ops:s3cret viewer:v1ew:vnfpkgm:v1:readonly",
+		"MANO_LOG_FORMAT=json",
+	}
+	p := startProcess(t, base, env)
+	warn := p.waitLog(t, "authorisation is OFF")
+	if warn["level"] != "WARN" {
+		t.Errorf("--auth none logged %v, want a warning", warn)
+	}
+	if _, err := os.Stat(dbFile); err != nil {
+		t.Errorf("MANO_DB not used: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data", "packages")); err != nil {
+		t.Errorf("MANO_DATA_DIR not used: %v", err)
+	}
+	if started := p.waitLog(t, "started"); started["auth"] != "none" || started["db"] == nil {
+		t.Errorf("started: %v", started)
+	}
+
+	// The request goes out on a raw connection with Expect: 100-continue, so
+	// the 100 Continue proves its handler runs before the signal is sent.
+	body := `{"userDefinedData":{"sent":"across SIGTERM"}}`
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /vnfpkgm/v1/vnf_packages HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"+
+		"Accept: application/json\r\nX-Request-Id: in-flight-1\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n", addr, len(body))
+	br := bufio.NewReader(conn)
+	line, err := br.ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "HTTP/1.1 100") {
+		t.Fatalf("want 100 Continue, got %q %v", line, err)
+	}
+	if _, err := br.ReadString('\n'); err != nil { // the blank line ending the 100 response
+		t.Fatal(err)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	p.waitLog(t, "shutting down")
+	if _, err := io.WriteString(conn, body); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatalf("in-flight request lost: %v\n%s", err, p.logs)
+	}
+	raw, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	var created struct {
+		ID string `json:"id"`
+	}
+	if res.StatusCode != http.StatusCreated || json.Unmarshal(raw, &created) != nil || created.ID == "" {
+		t.Fatalf("in-flight request: %d %s", res.StatusCode, raw)
+	}
+	if err := p.wait(t); err != nil {
+		t.Fatalf("exit after SIGTERM: %v\n%s", err, p.logs)
+	}
+	acc := p.logs.find("http request")
+	for _, r := range p.logs.records() {
+		if r["msg"] == "http request" && r["request_id"] == "in-flight-1" {
+			acc = r
+		}
+	}
+	if acc == nil || acc["request_id"] != "in-flight-1" || acc["status"] != float64(201) {
+		t.Errorf("access log of the in-flight request: %v", acc)
+	}
+
+	// Restart: --auth on the command line wins over MANO_AUTH=none, and the
+	// clients come from MANO_OAUTH_CLIENT.
+	p = startProcess(t, base, env, "--auth", "oauth2")
+	list := base + "/vnfpkgm/v1/vnf_packages/" + created.ID
+	if res, err := http.Get(list); err != nil || res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("without a token after restart: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
+	if p.logs.find("authorisation is OFF") != nil {
+		t.Errorf("warning logged with --auth oauth2:\n%s", p.logs)
+	}
+	for _, c := range [][2]string{{"ops", "s3cret"}, {"viewer", "v1ew"}} {
+		ts, err := auth.NewTokenSource(auth.ClientCredentials{TokenURL: base + auth.TokenPath, ClientID: c[0], ClientSecret: c[1]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hc := &http.Client{Transport: &auth.Transport{Source: ts}}
+		res, err := hc.Get(list)
+		if err != nil {
+			t.Fatalf("%s: %v", c[0], err)
+		}
+		raw, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 200 || !strings.Contains(string(raw), "across SIGTERM") {
+			t.Fatalf("%s: package after restart: %d %s", c[0], res.StatusCode, raw)
+		}
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.wait(t); err != nil {
+		t.Fatalf("second exit: %v\n%s", err, p.logs)
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
