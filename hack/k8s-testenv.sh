@@ -313,11 +313,17 @@ start_apiserver() {
 }
 
 start_clients() {
+	# Request rates and sync workers sized for many VNFs at once: at the defaults (20 requests a
+	# second, 5 deployment and replica set workers) the controllers, not the MANO, set the pace
+	# of a thousand concurrent instantiations.
 	start kube-controller-manager "$BIN/kube-controller-manager" \
 		--kubeconfig="$D/kubeconfig" --leader-elect=false --secure-port=0 \
 		--service-account-private-key-file="$D/pki/sa.key" --root-ca-file="$D/pki/ca.crt" \
-		--use-service-account-credentials=false
-	start kube-scheduler "$BIN/kube-scheduler" --kubeconfig="$D/kubeconfig" --leader-elect=false --secure-port=0
+		--use-service-account-credentials=false \
+		--kube-api-qps=400 --kube-api-burst=800 \
+		--concurrent-deployment-syncs=20 --concurrent-replicaset-syncs=20 --concurrent-namespace-syncs=20
+	start kube-scheduler "$BIN/kube-scheduler" --kubeconfig="$D/kubeconfig" --leader-elect=false --secure-port=0 \
+		--kube-api-qps=400 --kube-api-burst=800
 	start kwok "$BIN/kwok" --kubeconfig="$D/kubeconfig" --config="$BIN/kwok-stages.yaml" \
 		--manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
 		--node-lease-duration-seconds=40 --cidr="$POD_CIDR" --node-ip=127.0.0.1 \

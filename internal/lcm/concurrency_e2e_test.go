@@ -4,6 +4,7 @@ package lcm
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -20,11 +21,13 @@ import (
 
 // Settings of TestConcurrentInstantiations: how many instantiations it
 // starts at once (default 1000, the issue's goal), how many job workers
-// run them (default 200), and the database ("postgres", or SQLite).
+// run them (default 200), the database ("postgres", or SQLite), and the
+// Kubernetes client's request rate (default 1000 a second).
 const (
 	envConcurrentN       = "CADENZA_LCM_CONCURRENT_N"
 	envConcurrentWorkers = "CADENZA_LCM_CONCURRENT_WORKERS"
 	envConcurrentDB      = "CADENZA_LCM_CONCURRENT_DB"
+	envConcurrentQPS     = "CADENZA_LCM_CONCURRENT_QPS"
 )
 
 // envInt is the positive integer in environment variable name, or def.
@@ -41,6 +44,10 @@ func envInt(name string, def int) int {
 // the e2e tag.
 func TestConcurrentInstantiations(t *testing.T) {
 	cfg := testenv.Kubernetes(t)
+	// The client's own rate limit, not the engine or the API server, would
+	// be measured at the test default of 100 requests a second: each
+	// instantiation lists and watches its workloads until they are ready.
+	cfg.QPS, cfg.Burst = float32(envInt(envConcurrentQPS, 1000)), 2*envInt(envConcurrentQPS, 1000)
 	n, workers := envInt(envConcurrentN, 1000), envInt(envConcurrentWorkers, 200)
 	drv, err := kubernetes.New(cfg, kubernetes.Options{ReadyTimeout: 5 * time.Minute})
 	if err != nil {
@@ -127,9 +134,29 @@ func (b *testBundle) waitAll(t *testing.T, ops []string, limit time.Duration) {
 				t.Fatalf("op %s ended %s: %+v", id, st, it.Doc.Error)
 			}
 			if time.Now().After(deadline) {
-				t.Fatalf("op %s still %s", id, it.Doc.State)
+				t.Fatalf("op %s still %s; %s", id, it.Doc.State, b.jobsOf(t, ops))
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
+}
+
+// jobsOf describes where the jobs of ops stand, for a wait that timed out:
+// operations by state, and the queue's jobs by state with their last error.
+func (b *testBundle) jobsOf(t *testing.T, ops []string) string {
+	states := map[OpState]int{}
+	for _, id := range ops {
+		if it, err := b.svc.OpOccs().Get(context.Background(), id); err == nil {
+			states[it.Doc.State]++
+		}
+	}
+	var rows []struct {
+		State   string
+		N       int
+		Attempt int
+		Errors  string
+	}
+	err := b.svc.db.Gorm.Raw(`SELECT state, count(*) AS n, max(attempt) AS attempt, max(cast(errors AS text)) AS errors
+		FROM river_job GROUP BY state`).Scan(&rows).Error
+	return fmt.Sprintf("operations by state %v; jobs %+v (%v)", states, rows, err)
 }
