@@ -3,7 +3,9 @@
 #
 # Debian's packages (bookworm: OpenStack Zed): Keystone, Glance (file store), Placement, Nova
 # (api, conductor, scheduler, and compute with the fake virt driver), Neutron (ML2 with a small
-# mechanism driver that binds every port, no agents, no dataplane) and Heat. They use the
+# mechanism driver that binds every port, no agents, no dataplane), Cinder (api, scheduler, and
+# volume with the fake driver of Cinder's own tests: volumes live in its database only) and
+# Heat. They use the
 # MariaDB (root, empty password, 127.0.0.1:3306) and RabbitMQ (guest/guest, 127.0.0.1:5672)
 # of the machine, which are started when they are not running. Every API listens on 127.0.0.1.
 #
@@ -29,7 +31,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 RUN=${OS_TESTENV_RUN:-/tmp/cadenza-openstack-testenv}
 STATE=${OS_TESTENV_STATE:-/var/lib/cadenza-openstack-testenv}
 LOG=$RUN/logs
-CONFIG_REV=1 # bump when write_configs or the catalog changes, so 'ensure' configures again
+CONFIG_REV=3 # bump when write_configs or the catalog changes, so 'ensure' configures again
 KS=http://127.0.0.1:5000
 REGION=RegionOne
 VHOST=cadenza-openstack
@@ -39,10 +41,13 @@ DBP=os_             # database name prefix, apart from other users of the shared
 SITE=/usr/local/lib/python3.11/dist-packages
 COMPUTES=${OS_TESTENV_COMPUTES:-2} # fake compute hosts cadenza-compute-N, each in availability zone az-N
 SERVICES="keystone placement glance-api nova-api nova-conductor nova-scheduler neutron-server heat-api heat-engine"
+SERVICES="$SERVICES cinder-api cinder-scheduler cinder-volume"
 for ((i = 1; i <= COMPUTES; i++)); do SERVICES="$SERVICES nova-compute-$i"; done
-APIS="$KS/v3 http://127.0.0.1:8778/ http://127.0.0.1:9292/versions http://127.0.0.1:8774/v2.1 http://127.0.0.1:9696/ http://127.0.0.1:8004/"
+APIS="$KS/v3 http://127.0.0.1:8778/ http://127.0.0.1:9292/versions http://127.0.0.1:8774/v2.1 http://127.0.0.1:9696/ http://127.0.0.1:8004/
+	http://127.0.0.1:8776/"
 PACKAGES="python3-pymysql keystone glance placement-api nova-api nova-conductor nova-scheduler
-	neutron-common heat-api heat-engine uwsgi-core uwsgi-plugin-python3 python3-keystoneclient"
+	neutron-common heat-api heat-engine uwsgi-core uwsgi-plugin-python3 python3-keystoneclient
+	cinder-api cinder-scheduler"
 
 log() { echo "[$(date +%H:%M:%S)] openstack-testenv: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -55,7 +60,9 @@ do_install() {
 	need_root
 	local t0=$SECONDS
 	# nova-compute (the package) is left out: it pulls in libvirt and qemu. python3-nova has all
-	# the fake driver needs. /usr/bin/neutron-server comes from neutron-common.
+	# the fake driver needs. /usr/bin/neutron-server comes from neutron-common. cinder-volume
+	# (the package) is left out too: it pulls in LVM and iSCSI tools the fake volume driver
+	# never runs; python3-cinder has the service.
 	# shellcheck disable=SC2086
 	[ -z "$(apt_missing $PACKAGES)" ] && { log "packages installed"; return 0; }
 	# postinst scripts must not start services through the init scripts
@@ -236,6 +243,18 @@ EOF
 		svcauth neutron neutron
 		svcauth service_user nova
 		echo "send_service_user_token = true"
+		cat <<EOF
+[cinder]
+os_region_name = $REGION
+catalog_info = volumev3::publicURL
+auth_type = password
+auth_url = $KS
+project_domain_name = Default
+user_domain_name = Default
+project_name = service
+username = nova
+password = $PW
+EOF
 	} >/etc/nova/nova.conf
 	local i
 	for ((i = 1; i <= COMPUTES; i++)); do
@@ -353,26 +372,108 @@ EOF
 	} >/etc/heat/heat.conf
 }
 
+write_cinder() {
+	# The volume backend is the fake driver of Cinder's own tests: volumes live in the database
+	# only and attachments get fake connection info, which Nova's fake virt driver "attaches"
+	# without touching the host. No block devices, iSCSI targets or mounts.
+	{
+		cat <<EOF
+[DEFAULT]
+transport_url = $RABBIT
+auth_strategy = keystone
+my_ip = 127.0.0.1
+host = cadenza-volume
+state_path = /var/lib/cinder
+enabled_backends = fake
+default_volume_type = __DEFAULT__
+[database]
+connection = $DB/${DBP}cinder
+[fake]
+volume_driver = cadenza_fakevolume.FakeVolumeDriver
+volume_backend_name = fake
+[oslo_concurrency]
+lock_path = /var/lib/cinder/tmp
+[oslo_messaging_notifications]
+driver = noop
+EOF
+		authtoken cinder
+		svcauth nova nova
+	} >/etc/cinder/cinder.conf
+	# Test-only: Cinder's fake driver would write an image into a device path of its LVM
+	# parent class when a volume is made from an image; this one skips the copy, so such a
+	# volume is made as an empty one.
+	cat >"$SITE/cadenza_fakevolume.py" <<'EOF'
+"""Test-only Cinder volume driver: Cinder's FakeLoggingVolumeDriver, which also makes a
+volume from an image without writing the image anywhere."""
+from cinder.tests import fake_driver
+
+
+class FakeVolumeDriver(fake_driver.FakeLoggingVolumeDriver):
+    def copy_image_to_volume(self, context, volume, image_service, image_id):
+        pass
+EOF
+}
+
+# config_files SERVICE: the configuration files the service reads
+config_files() {
+	case $1 in
+	keystone) echo /etc/keystone/keystone.conf ;;
+	placement) echo /etc/placement/placement.conf ;;
+	glance-api) echo /etc/glance/glance-api.conf ;;
+	nova-*) echo /etc/nova/nova.conf ;;
+	neutron-server) echo /etc/neutron/neutron.conf /etc/neutron/plugins/ml2/ml2_conf.ini ;;
+	heat-*) echo /etc/heat/heat.conf ;;
+	cinder-*) echo /etc/cinder/cinder.conf "$SITE/cadenza_fakevolume.py" ;;
+	esac
+}
+
+config_sums() { # checksums of every service's configuration, to see what a configure changed
+	local s
+	for s in $SERVICES; do
+		# shellcheck disable=SC2046
+		md5sum $(config_files "$s") 2>/dev/null || true
+	done | sort -u
+}
+
+stop_changed() { # SUMS: stop the running services whose configuration changed since SUMS
+	local now s f changed=""
+	now=$(config_sums)
+	for s in $SERVICES; do
+		alive "$s" || continue
+		for f in $(config_files "$s"); do
+			if [ "$(grep " $f\$" <<<"$1")" != "$(grep " $f\$" <<<"$now")" ]; then
+				changed="$changed $s"
+				break
+			fi
+		done
+	done
+	[ -z "$changed" ] && return 0
+	log "configuration changed, stopping (up starts them again):$changed"
+	# shellcheck disable=SC2086
+	stop_services $changed
+}
+
 write_configs() {
 	local f
 	for f in /etc/keystone/keystone.conf /etc/glance/glance-api.conf /etc/placement/placement.conf \
-		/etc/nova/nova.conf /etc/neutron/neutron.conf /etc/heat/heat.conf; do
+		/etc/nova/nova.conf /etc/neutron/neutron.conf /etc/heat/heat.conf /etc/cinder/cinder.conf; do
 		[ -f "$f.dist" ] || cp "$f" "$f.dist" # Debian's sample, kept once
 	done
 	mkdir -p /var/lib/glance/images /var/lib/nova/instances /var/lib/nova/tmp /var/lib/neutron/tmp \
-		/var/lib/heat /etc/neutron/plugins/ml2
+		/var/lib/heat /etc/neutron/plugins/ml2 /var/lib/cinder/tmp
 	(
 		umask 027 # the configs hold the service password
 		write_keystone_glance_placement
 		write_nova
 		write_neutron
 		write_heat
+		write_cinder
 	)
 }
 
 create_dbs() {
 	local d sql=""
-	for d in keystone glance placement nova_api nova nova_cell0 neutron heat; do
+	for d in keystone glance placement nova_api nova nova_cell0 neutron heat cinder; do
 		sql="$sql CREATE DATABASE IF NOT EXISTS ${DBP}$d;"
 	done
 	mysql -uroot -h127.0.0.1 <<EOF
@@ -413,6 +514,7 @@ migrate() {
 	q neutron-db neutron-db-manage --config-file /etc/neutron/neutron.conf \
 		--config-file /etc/neutron/plugins/ml2/ml2_conf.ini upgrade head
 	q heat-db heat-manage db_sync
+	q cinder-db cinder-manage --config-file /etc/cinder/cinder.conf db sync
 	log "database migrations done in $((SECONDS - t0)) s"
 }
 
@@ -436,13 +538,16 @@ def find(items, **attrs):
 
 
 admin_role = find(ks.roles.list(), name="admin")
-for name in ("member", "reader", "heat_stack_owner", "heat_stack_user"):
+for name in ("member", "reader", "service", "heat_stack_owner", "heat_stack_user"):
     find(ks.roles.list(), name=name) or ks.roles.create(name)
 service = find(ks.projects.list(), name="service") or ks.projects.create("service", "default")
-for name in ("glance", "placement", "nova", "neutron", "heat"):
+for name in ("glance", "placement", "nova", "neutron", "heat", "cinder"):
     user = find(ks.users.list(), name=name) or ks.users.create(name, domain="default", password=pw)
     ks.users.update(user, password=pw)
     ks.roles.grant(admin_role, user=user, project=service)
+    # Cinder lets Nova delete a volume attachment only with a service token of the role
+    # "service" (OSSA-2023-003)
+    ks.roles.grant(find(ks.roles.list(), name="service"), user=user, project=service)
 heat_domain = find(ks.domains.list(), name="heat") or ks.domains.create("heat", description="heat stack users")
 heat_admin = find(ks.users.list(domain=heat_domain), name="heat_domain_admin") or \
     ks.users.create("heat_domain_admin", domain=heat_domain, password=pw)
@@ -450,9 +555,11 @@ ks.users.update(heat_admin, password=pw)
 ks.roles.grant(admin_role, user=heat_admin, domain=heat_domain)
 ks.roles.grant(find(ks.roles.list(), name="heat_stack_owner"), user=find(ks.users.list(), name="admin"),
                project=find(ks.projects.list(), name="admin"))
+volume = host + ":8776/v3/%(project_id)s"
 for kind, name, url in (("image", "glance", host + ":9292"), ("placement", "placement", host + ":8778"),
                         ("compute", "nova", host + ":8774/v2.1"), ("network", "neutron", host + ":9696"),
-                        ("orchestration", "heat", host + ":8004/v1/%(project_id)s")):
+                        ("orchestration", "heat", host + ":8004/v1/%(project_id)s"),
+                        ("volumev3", "cinderv3", volume), ("block-storage", "cinder", volume)):
     svc = find(ks.services.list(), type=kind) or ks.services.create(name, type=kind)
     have = {e.interface for e in ks.endpoints.list(service=svc)}
     for interface in ("public", "internal", "admin"):
@@ -463,7 +570,7 @@ EOF
 
 configured() {
 	[ "$(cat "$STATE/configured" 2>/dev/null)" = "$CONFIG_REV" ] &&
-		mysql -uroot -h127.0.0.1 -e "USE ${DBP}heat" >/dev/null 2>&1 &&
+		mysql -uroot -h127.0.0.1 -e "USE ${DBP}cinder" >/dev/null 2>&1 &&
 		[ -d /etc/keystone/fernet-keys ]
 }
 
@@ -471,7 +578,10 @@ do_configure() {
 	need_root
 	local t0=$SECONDS
 	init
+	local sums
+	sums=$(config_sums)
 	write_configs
+	stop_changed "$sums"
 	start_infra
 	setup_vhost
 	create_dbs
@@ -527,6 +637,12 @@ start_service() {
 		;;
 	heat-api) start_bg heat-api heat-api --config-file /etc/heat/heat.conf ;;
 	heat-engine) start_bg heat-engine heat-engine --config-file /etc/heat/heat.conf ;;
+	cinder-api) start_uwsgi cinder-api 8776 /usr/bin/cinder-wsgi ;;
+	cinder-scheduler) start_bg cinder-scheduler cinder-scheduler --config-file /etc/cinder/cinder.conf ;;
+	cinder-volume) # /usr/bin/cinder-volume is in the package left out (see do_install)
+		start_bg cinder-volume $PY -c 'import sys; from cinder.cmd.volume import main; sys.exit(main())' \
+			--config-file /etc/cinder/cinder.conf
+		;;
 	*) die "unknown service $1" ;;
 	esac
 }
@@ -602,6 +718,38 @@ for svc in s.get("/os-services?binary=nova-compute", endpoint_filter=ef).json()[
 EOF
 }
 
+# volumes_ready SINCE: cinder-volume sent a heartbeat after SINCE (epoch) and the scheduler
+# knows its backend, so a volume can be made
+volumes_ready() {
+	OS_TESTENV_PW=$PW $PY - "$@" <<'EOF'
+import datetime
+import os
+import sys
+import time
+
+from keystoneauth1 import session
+from keystoneauth1.identity import v3
+
+since = datetime.datetime.utcfromtimestamp(int(sys.argv[1]))
+s = session.Session(auth=v3.Password(auth_url="http://127.0.0.1:5000/v3", username="admin",
+    password=os.environ["OS_TESTENV_PW"], project_name="admin", user_domain_id="default",
+    project_domain_id="default"))
+ef = {"service_type": "volumev3", "interface": "public"}
+end = time.time() + 180
+while time.time() < end:
+    svcs = s.get("/os-services?binary=cinder-volume", endpoint_filter=ef, raise_exc=False)
+    pools = s.get("/scheduler-stats/get_pools", endpoint_filter=ef, raise_exc=False)
+    if svcs.ok and pools.ok and pools.json().get("pools") and any(
+            x["state"] == "up" and x["updated_at"] and
+            datetime.datetime.fromisoformat(x["updated_at"].split(".")[0]) >= since
+            for x in svcs.json()["services"]):
+        break
+    time.sleep(1)
+else:
+    sys.exit("cinder-volume did not report within 180 s")
+EOF
+}
+
 do_up() {
 	need_root
 	init
@@ -642,6 +790,10 @@ do_up() {
 		# shellcheck disable=SC2086
 		computes_ready "$since" $computes || die "compute hosts did not report (logs: $LOG/nova-compute-*.log)"
 		log "compute hosts$computes reporting after $((SECONDS - t0)) s"
+	fi
+	if [[ " $started " == *" cinder-volume "* || " $started " == *" cinder-scheduler "* ]]; then
+		volumes_ready "$since" || die "cinder-volume did not report (log: $LOG/cinder-volume.log)"
+		log "volume backend reporting after $((SECONDS - t0)) s"
 	fi
 	write_clouds_yaml
 }
