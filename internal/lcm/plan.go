@@ -303,7 +303,14 @@ func planStorages(fl *vnfd.Flavour) []vim.Storage {
 		vnfd.FileStorage: vim.FileStorage, vnfd.ObjectStorage: vim.ObjectStorage}
 	var out []vim.Storage
 	for _, s := range fl.Storages {
-		out = append(out, vim.Storage{ID: s.ID, Kind: kinds[s.Kind], SizeBytes: s.SizeBytes, PerVNFC: s.PerVNFCInstance})
+		st := vim.Storage{ID: s.ID, Kind: kinds[s.Kind], SizeBytes: s.SizeBytes, PerVNFC: s.PerVNFCInstance}
+		if img := s.SwImage; img != nil {
+			st.Image, st.DiskFormat, st.ContainerFormat = imageRef(img), img.DiskFormat, img.ContainerFormat
+			if img.Artifact != nil {
+				st.ImageFile = img.Artifact.Path
+			}
+		}
+		out = append(out, st)
 	}
 	return out
 }

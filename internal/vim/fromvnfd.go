@@ -220,7 +220,14 @@ func storagesFrom(f *vnfd.Flavour) []Storage {
 		case vnfd.ObjectStorage:
 			kind = ObjectStorage
 		}
-		out = append(out, Storage{ID: s.ID, Kind: kind, SizeBytes: s.SizeBytes, PerVNFC: s.PerVNFCInstance})
+		st := Storage{ID: s.ID, Kind: kind, SizeBytes: s.SizeBytes, PerVNFC: s.PerVNFCInstance}
+		if img := s.SwImage; img != nil {
+			st.Image, st.DiskFormat, st.ContainerFormat = imageRef(img), img.DiskFormat, img.ContainerFormat
+			if img.Artifact != nil {
+				st.ImageFile = img.Artifact.Path
+			}
+		}
+		out = append(out, st)
 	}
 	return out
 }

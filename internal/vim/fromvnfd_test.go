@@ -228,3 +228,15 @@ func TestSecurityGroupRulesOf(t *testing.T) {
 	want(t, s.SecurityGroupRules, []vim.SecurityGroupRule{{ID: "allow_http", Direction: "ingress", EtherType: "ipv4",
 		Protocol: "tcp", PortRangeMin: 80, PortRangeMax: 443, ConnectionPoints: []string{"WEB_CP1"}}})
 }
+
+// TestSpecStorageImage: a block storage with sw_image_data carries its image into the Spec.
+func TestSpecStorageImage(t *testing.T) {
+	t.Parallel()
+	d := loadVNFD(t, "../catalog/vnfd/testdata/sample_vnf", "Definitions/sample_vnfd_top.yaml")
+	s, err := vim.SpecFromVNFD(d, "scalable", "", nil, vim.Params{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want(t, s.Storages, []vim.Storage{{ID: "WEB_STORAGE", Kind: vim.BlockStorage, SizeBytes: 10e9,
+		Image: "data-volume:1.0", DiskFormat: "raw", ContainerFormat: "bare"}})
+}

@@ -147,6 +147,10 @@ type Storage struct {
 	PerVNFC bool
 	// MountPath in each container; empty: /mnt/<ID>.
 	MountPath string
+	// Image, ImageFile, DiskFormat and ContainerFormat are the software image the storage
+	// starts from (sw_image_data), as in Compute. Empty: the storage starts empty.
+	Image, ImageFile            string
+	DiskFormat, ContainerFormat string
 }
 
 // Scope is the extent of a placement rule.

@@ -9,10 +9,14 @@ import (
 
 // Deploy creates the VNF's stack or updates it to spec, and waits until Heat reports it
 // complete (servers ACTIVE). A stopped VNF stays stopped: its groups stay at zero and the
-// spec's counts become the desired ones.
+// spec's counts become the desired ones. A spec with storage fails with ErrPermanent on a
+// cloud without a block storage service.
 func (d *Driver) Deploy(ctx context.Context, h vim.Handle, spec *vim.Spec) error {
 	st, err := d.state(h)
 	if err != nil {
+		return err
+	}
+	if err := d.checkStorage("deploy", spec); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {

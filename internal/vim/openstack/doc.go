@@ -31,4 +31,14 @@
 // stack update with another link makes its port anew on the new network. Servers are
 // named vnf-<instance id>-<vdu>-<index> and carry the instance and VDU in their metadata;
 // ports and networks carry the tag vnf-<instance id>, which is how Observe finds them.
+//
+// Virtual storage: a VDU's block storages are, per member, an OS::Cinder::Volume of the
+// storage's size (from its image when it has one) and an OS::Cinder::VolumeAttachment to the
+// member's server, in the same nested template. A volume is named <server name>-<storage>,
+// carries the instance, VDU, storage and server name in its metadata (Observe lists the
+// volumes by it) and goes with its member: on scale in, on stop (Operate), on heal (the
+// member is made anew) and with the stack. Each member has its own volume even for a storage
+// not marked per VNFC instance, as a volume attaches to one server. Storage is claimed only
+// when the Keystone catalogue has a block storage service; file and object storage are not
+// made.
 package openstack

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"log/slog"
 	"net/http"
 	"sync/atomic"
@@ -38,8 +39,11 @@ type Options struct {
 // Driver is the OpenStack VIM driver. It is safe for concurrent use.
 type Driver struct {
 	compute, network, image, heat *gophercloud.ServiceClient
-	opts                          Options
-	log                           *slog.Logger
+	// volume is the block storage (Cinder) client; nil when the catalogue has no block
+	// storage service, and then the driver claims no storage.
+	volume *gophercloud.ServiceClient
+	opts   Options
+	log    *slog.Logger
 	// waited is the time spent pausing between status reads, in nanoseconds: time the
 	// driver waits on OpenStack without a call in flight.
 	waited atomic.Int64
@@ -118,6 +122,13 @@ func newDriver(provider *gophercloud.ProviderClient, region string, opts Options
 			return nil, vim.Errorf(vim.ErrPermanent, "openstack driver", "service catalogue: %v", err)
 		}
 	}
+	if d.volume, err = gcos.NewBlockStorageV3(provider, eo); err != nil {
+		var nf *gophercloud.ErrEndpointNotFound
+		if !errors.As(err, &nf) {
+			return nil, vim.Errorf(vim.ErrTransient, "openstack driver", "block storage endpoint: %v", err)
+		}
+		d.volume = nil
+	}
 	// 2.37 lets a server have no network; 2.26 reports tags. The fake-driver clouds of the
 	// tests and every supported release have it.
 	d.compute.Microversion = "2.37"
@@ -133,10 +144,10 @@ func newDriver(provider *gophercloud.ProviderClient, region string, opts Options
 	return d, nil
 }
 
-// Capabilities: virtual machines and zones; no containers, and no storage until a block
-// storage service is part of the VIMs we test against.
+// Capabilities: virtual machines and zones, and block storage when the cloud has a block
+// storage service (Cinder) in its catalogue; no containers.
 func (d *Driver) Capabilities() vim.Capabilities {
-	return vim.Capabilities{VirtualMachines: true, Zones: true, LiveHeal: true}
+	return vim.Capabilities{VirtualMachines: true, Zones: true, LiveHeal: true, Storage: d.volume != nil}
 }
 
 // NewHandle names the VNF's stack. It fails with ErrPermanent for specs that are not made of

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gophercloud/gophercloud/v2"
 	gcos "github.com/gophercloud/gophercloud/v2/openstack"
+	"github.com/gophercloud/gophercloud/v2/openstack/blockstorage/v3/volumes"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servergroups"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 	"github.com/gophercloud/gophercloud/v2/openstack/networking/v2/extensions/security/groups"
@@ -64,7 +65,7 @@ func vmSpec(_ *testing.T, id string) *vim.Spec {
 
 // clients are gophercloud clients of the test cloud, for looking at it without the driver.
 type clients struct {
-	compute, network, heat *gophercloud.ServiceClient
+	compute, network, heat, image, volume *gophercloud.ServiceClient
 }
 
 var (
@@ -90,7 +91,14 @@ func cloud(t *testing.T) *clients {
 		c := &clients{}
 		if c.compute, err = gcos.NewComputeV2(p, eo); err == nil {
 			if c.network, err = gcos.NewNetworkV2(p, eo); err == nil {
-				c.heat, err = gcos.NewOrchestrationV1(p, eo)
+				if c.heat, err = gcos.NewOrchestrationV1(p, eo); err == nil {
+					c.image, err = gcos.NewImageV2(p, eo)
+				}
+			}
+		}
+		if err == nil {
+			if v, verr := gcos.NewBlockStorageV3(p, eo); verr == nil {
+				c.volume = v // else nil: a cloud without block storage has no volumes to find
 			}
 		}
 		sharedCl, clientsErr = c, err
@@ -102,7 +110,7 @@ func cloud(t *testing.T) *clients {
 }
 
 // leftovers lists what the cloud holds of a VNF instance: its stack, servers, ports,
-// networks, server groups and security groups.
+// networks, server groups, security groups and volumes.
 func leftovers(ctx context.Context, t *testing.T, vnfID string) []string {
 	t.Helper()
 	c := cloud(t)
@@ -144,6 +152,13 @@ func leftovers(ctx context.Context, t *testing.T, vnfID string) []string {
 			}
 		}
 	}
+	vols, err := vnfVolumes(ctx, c, vnfID)
+	if err != nil {
+		t.Errorf("list volumes: %v", err)
+	}
+	for _, v := range vols {
+		add("volume", v.Name+" "+v.Status)
+	}
 	if pages, err := groups.List(c.network, groups.ListOpts{}).AllPages(ctx); err != nil {
 		t.Errorf("list security groups: %v", err)
 	} else if list, err := groups.ExtractGroups(pages); err == nil {
@@ -154,4 +169,28 @@ func leftovers(ctx context.Context, t *testing.T, vnfID string) []string {
 		}
 	}
 	return out
+}
+
+// vnfVolumes lists the volumes named after the VNF's servers (all of the project's volumes,
+// filtered here rather than by the metadata the driver sets); none on a cloud without block
+// storage.
+func vnfVolumes(ctx context.Context, c *clients, vnfID string) ([]volumes.Volume, error) {
+	if c.volume == nil {
+		return nil, nil
+	}
+	pages, err := volumes.List(c.volume, volumes.ListOpts{}).AllPages(ctx)
+	if err != nil {
+		return nil, err
+	}
+	all, err := volumes.ExtractVolumes(pages)
+	if err != nil {
+		return nil, err
+	}
+	var out []volumes.Volume
+	for _, v := range all {
+		if strings.HasPrefix(v.Name, "vnf-"+vnfID+"-") {
+			out = append(out, v)
+		}
+	}
+	return out, nil
 }

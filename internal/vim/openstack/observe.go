@@ -13,8 +13,8 @@ import (
 	"github.com/cadenza-mano/cadenza/internal/vim"
 )
 
-// Observe reads the stack's parameters, the VNF's servers (by name and metadata) and its
-// ports (by tag): three API calls whatever the size of the VNF.
+// Observe reads the stack's parameters, the VNF's servers (by name and metadata), its ports
+// (by tag) and its volumes (by metadata): four API calls whatever the size of the VNF.
 func (d *Driver) Observe(ctx context.Context, h vim.Handle) (*vim.State, error) {
 	st, err := d.state(h)
 	if err != nil {
@@ -43,6 +43,9 @@ func (d *Driver) Observe(ctx context.Context, h vim.Handle) (*vim.State, error) 
 		return nil, err
 	}
 	if err := d.observePorts(ctx, h.VNFInstanceID, out); err != nil {
+		return nil, err
+	}
+	if err := d.observeVolumes(ctx, h.VNFInstanceID, out); err != nil {
 		return nil, err
 	}
 	return out, nil

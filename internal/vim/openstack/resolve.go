@@ -22,25 +22,67 @@ const (
 	gib = 1 << 30
 )
 
-// resolve finds or makes the flavour and image of every VDU.
+// resolve finds or makes the flavour and image of every VDU. A flavour or image the grant
+// gave (VIMFlavourID, VIMImageID) is used as it is, once checked to exist.
 func (d *Driver) resolve(ctx context.Context, spec *vim.Spec) (resolved, error) {
-	r := resolved{flavors: map[string]string{}, images: map[string]string{}}
+	r := resolved{flavors: map[string]string{}, images: map[string]string{}, volumeImages: map[string]string{}}
 	for _, v := range spec.VDUs {
 		c := v.Compute
 		if c == nil {
 			return r, vim.Errorf(vim.ErrPermanent, "resolve vdu", "vdu %s is not a Vdu.Compute", v.ID)
 		}
-		fl, err := d.flavor(ctx, c)
+		fl, err := d.grantedFlavor(ctx, c.VIMFlavourID)
+		if fl == "" && err == nil {
+			fl, err = d.flavor(ctx, c)
+		}
 		if err != nil {
 			return r, fmt.Errorf("vdu %s: %w", v.ID, err)
 		}
-		img, err := d.imageOf(ctx, spec.Package, c)
+		img, err := d.grantedImage(ctx, c.VIMImageID)
+		if img == "" && err == nil {
+			img, err = d.imageOf(ctx, spec.Package, c)
+		}
 		if err != nil {
 			return r, fmt.Errorf("vdu %s: %w", v.ID, err)
 		}
 		r.flavors[v.ID], r.images[v.ID] = fl, img
 	}
-	return r, nil
+	return r, d.resolveVolumeImages(ctx, spec, r)
+}
+
+// grantedFlavor checks that the flavour the grant gave exists and returns it; "" when none
+// was given.
+func (d *Driver) grantedFlavor(ctx context.Context, id string) (string, error) {
+	if id == "" {
+		return "", nil
+	}
+	_, err := flavors.Get(ctx, d.compute, id).Extract()
+	if isNotFound(err) {
+		return "", vim.Errorf(vim.ErrPermanent, "granted flavour", "flavour %s of the grant does not exist in nova", id)
+	}
+	if err != nil {
+		return "", classify("get granted flavour "+id, err)
+	}
+	return id, nil
+}
+
+// grantedImage checks that the image the grant gave exists and is active and returns it; ""
+// when none was given.
+func (d *Driver) grantedImage(ctx context.Context, id string) (string, error) {
+	if id == "" {
+		return "", nil
+	}
+	img, err := images.Get(ctx, d.image, id).Extract()
+	if isNotFound(err) {
+		return "", vim.Errorf(vim.ErrPermanent, "granted image", "image %s of the grant does not exist in glance", id)
+	}
+	if err != nil {
+		return "", classify("get granted image "+id, err)
+	}
+	if img.Status != images.ImageStatusActive {
+		return "", vim.Errorf(vim.ErrPermanent, "granted image", "image %s of the grant is %s in glance, not active", id, img.Status)
+	}
+	return id, nil
 }
 
 // size is a flavour's size in Nova's units.

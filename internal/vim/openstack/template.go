@@ -22,10 +22,12 @@ const (
 )
 
 // resolved are the VIM objects a stack refers to by ID, found or made before it: the flavour
-// and image of each Compute VDU.
+// and image of each Compute VDU, by VDU ID, and the image of each storage that has one, by
+// storage ID.
 type resolved struct {
-	flavors map[string]string
-	images  map[string]string
+	flavors      map[string]string
+	images       map[string]string
+	volumeImages map[string]string
 }
 
 // stackBody is a generated stack: its template, the nested templates it names, and its
@@ -154,9 +156,9 @@ func serverGroups(resources map[string]any, name string, rules []vim.PlacementRu
 	return out
 }
 
-// vduTemplate is the nested template of one instance of v (its server and ports), and the
-// properties the group passes to it: the networks, server group and security groups made in
-// the parent.
+// vduTemplate is the nested template of one instance of v (its server, ports and volumes),
+// and the properties the group passes to it: the networks, server group and security groups
+// made in the parent.
 func vduTemplate(spec *vim.Spec, v vim.VDU, r resolved, links map[string]vim.VirtualLink, group string,
 	sgs map[string]string) (map[string]any, map[string]any, error) {
 	name := stackName(spec.VNFInstanceID)
@@ -195,8 +197,13 @@ func vduTemplate(spec *vim.Spec, v vim.VDU, r resolved, links map[string]vim.Vir
 	if len(nics) == 0 {
 		nics = []any{map[string]any{"allocate_network": "none"}}
 	}
+	stores, err := vduStorages(spec, v)
+	if err != nil {
+		return nil, nil, err
+	}
+	serverName := []any{name, v.ID, map[string]any{"get_param": "index"}}
 	server := map[string]any{
-		"name":     map[string]any{"list_join": []any{"-", []any{name, v.ID, map[string]any{"get_param": "index"}}}},
+		"name":     map[string]any{"list_join": []any{"-", serverName}},
 		"flavor":   r.flavors[v.ID],
 		"image":    r.images[v.ID],
 		"networks": nics, "user_data_format": "RAW", "config_drive": false,
@@ -211,6 +218,7 @@ func vduTemplate(spec *vim.Spec, v vim.VDU, r resolved, links map[string]vim.Vir
 		server["scheduler_hints"] = map[string]any{"group": map[string]any{"get_param": "group"}}
 	}
 	resources["server"] = map[string]any{"type": "OS::Nova::Server", "properties": server}
+	addVolumes(resources, spec, v, stores, r, serverName)
 	tpl := map[string]any{"heat_template_version": heatVersion, "parameters": params, "resources": resources}
 	return tpl, props, nil
 }

@@ -211,3 +211,75 @@ func TestClassify(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildStackVolumes: each instance of a VDU with block storage gets, in its nested
+// template, a Cinder volume per storage (size rounded up to GiB, from the storage's image
+// when it has one), named after its server and attached to it; other VDUs get none, and a
+// storage that is not block storage, or unknown, is ErrPermanent.
+func TestBuildStackVolumes(t *testing.T) {
+	t.Parallel()
+	r := resolved{flavors: map[string]string{"VDU1": "f1", "VDU2": "f1"}, images: map[string]string{"VDU1": "i1", "VDU2": "i1"},
+		volumeImages: map[string]string{"data": "img-data"}}
+	spec := testSpec()
+	spec.Storages = []vim.Storage{{ID: "root", Kind: vim.BlockStorage, SizeBytes: 1<<30 + 1, PerVNFC: true},
+		{ID: "data", Kind: vim.BlockStorage, SizeBytes: 1 << 20}, {ID: "share", Kind: vim.FileStorage, SizeBytes: 1 << 30}}
+	spec.VDUs[0].Storages = []string{"root", "data"}
+	b, err := buildStack(spec, r, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nested struct {
+		Resources map[string]struct {
+			Type       string         `json:"type"`
+			Properties map[string]any `json:"properties"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal([]byte(b.files["vdu-VDU1.yaml"]), &nested); err != nil {
+		t.Fatal(err)
+	}
+	index := map[string]any{"get_param": "index"}
+	vnfc := map[string]any{"list_join": []any{"-", []any{"vnf-inst-1", "VDU1", index}}}
+	for _, tt := range []struct {
+		id    string
+		size  float64
+		image any
+	}{{id: "root", size: 2}, {id: "data", size: 1, image: "img-data"}} {
+		vol := nested.Resources["volume_"+tt.id]
+		if vol.Type != "OS::Cinder::Volume" {
+			t.Fatalf("volume_%s is %q, want OS::Cinder::Volume: %s", tt.id, vol.Type, b.files["vdu-VDU1.yaml"])
+		}
+		want := map[string]any{
+			"name": map[string]any{"list_join": []any{"-", []any{"vnf-inst-1", "VDU1", index, tt.id}}},
+			"size": tt.size,
+			"metadata": map[string]any{"cadenza_vnf": "inst-1", "cadenza_vdu": "VDU1", "cadenza_storage": tt.id,
+				"cadenza_vnfc": vnfc},
+		}
+		if tt.image != nil {
+			want["image"] = tt.image
+		}
+		if !reflect.DeepEqual(vol.Properties, want) {
+			t.Errorf("volume_%s properties\n%v, want\n%v", tt.id, vol.Properties, want)
+		}
+		att := nested.Resources["attach_"+tt.id]
+		wantAtt := map[string]any{"instance_uuid": map[string]any{"get_resource": "server"},
+			"volume_id": map[string]any{"get_resource": "volume_" + tt.id}}
+		if att.Type != "OS::Cinder::VolumeAttachment" || !reflect.DeepEqual(att.Properties, wantAtt) {
+			t.Errorf("attach_%s: %s %v, want an attachment %v", tt.id, att.Type, att.Properties, wantAtt)
+		}
+	}
+	if got := nested.Resources["server"].Properties["name"]; !reflect.DeepEqual(got, vnfc) {
+		t.Errorf("server name %v, want %v (the volumes' VNFC)", got, vnfc)
+	}
+	if strings.Contains(b.files["vdu-VDU2.yaml"], "OS::Cinder") {
+		t.Errorf("vdu2, which mounts no storage, got volumes: %s", b.files["vdu-VDU2.yaml"])
+	}
+
+	for _, bad := range []string{"share", "missing"} {
+		spec := testSpec()
+		spec.Storages = []vim.Storage{{ID: "share", Kind: vim.FileStorage, SizeBytes: 1 << 30}}
+		spec.VDUs[1].Storages = []string{bad}
+		if _, err := buildStack(spec, r, false); !errors.Is(err, vim.ErrPermanent) || !strings.Contains(err.Error(), bad) {
+			t.Errorf("storage %s: %v, want ErrPermanent naming it", bad, err)
+		}
+	}
+}
