@@ -592,6 +592,16 @@ do_configure() {
 	wait_http "$KS/v3" 60 || die "keystone did not answer"
 	keystone_catalog
 	[ $was_running = 1 ] || stop_services keystone
+	# The catalog step sets the service users' passwords and roles again, which revokes the
+	# tokens running services hold; nova-api then answered one boot with a 500 before it
+	# authenticated anew. Stop what runs, so 'up' starts it with fresh credentials.
+	local running="" s
+	for s in $SERVICES; do [ "$s" != keystone ] && alive "$s" && running="$running $s"; done
+	if [ -n "$running" ]; then
+		log "credentials set again, stopping (up starts them again):$running"
+		# shellcheck disable=SC2086
+		stop_services $running
+	fi
 	write_clouds_yaml
 	echo "$CONFIG_REV" >"$STATE/configured"
 	log "configure done in $((SECONDS - t0)) s"
