@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,11 +11,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/cadenza-mano/cadenza/cmd/internal/proctest"
 	"github.com/cadenza-mano/cadenza/internal/auth"
 )
 
@@ -32,52 +31,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// logBuffer collects a process's stderr.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// records returns the JSON log records written so far.
-func (b *logBuffer) records() []map[string]any {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out []map[string]any
-	for _, line := range strings.Split(b.buf.String(), "\n") {
-		var rec map[string]any
-		if json.Unmarshal([]byte(line), &rec) == nil {
-			out = append(out, rec)
-		}
-	}
-	return out
-}
-
-// find returns the first record whose msg contains msg.
-func (b *logBuffer) find(msg string) map[string]any {
-	for _, r := range b.records() {
-		if m, _ := r["msg"].(string); strings.Contains(m, msg) {
-			return r
-		}
-	}
-	return nil
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // proc is an nfvo process.
 type proc struct {
 	cmd    *exec.Cmd
-	logs   *logBuffer
+	logs   *proctest.Logs
 	exited chan struct{}
 	err    error
 }
@@ -86,7 +43,7 @@ type proc struct {
 // the environment and args, and waits until it is ready at base.
 func startProcess(t *testing.T, base string, env []string, args ...string) *proc {
 	t.Helper()
-	p := &proc{logs: &logBuffer{}, exited: make(chan struct{})}
+	p := &proc{logs: &proctest.Logs{}, exited: make(chan struct{})}
 	p.cmd = exec.Command(os.Args[0], args...)
 	p.cmd.Env = append(append(os.Environ(), runAsNFVO+"=1"), env...)
 	p.cmd.Stderr = p.logs
@@ -127,7 +84,7 @@ func (p *proc) waitLog(t *testing.T, msg string) map[string]any {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		if r := p.logs.find(msg); r != nil {
+		if r := p.logs.Find(proctest.Msg(msg)); r != nil {
 			return r
 		}
 		if time.Now().After(deadline) {
@@ -226,8 +183,8 @@ func TestProcess_SIGTERMFinishesInFlightRequest(t *testing.T) {
 	if err := p.wait(t); err != nil {
 		t.Fatalf("exit after SIGTERM: %v\n%s", err, p.logs)
 	}
-	acc := p.logs.find("http request")
-	for _, r := range p.logs.records() {
+	acc := p.logs.Find(proctest.Msg("http request"))
+	for _, r := range p.logs.Records() {
 		if r["msg"] == "http request" && r["request_id"] == "in-flight-1" {
 			acc = r
 		}
@@ -245,7 +202,7 @@ func TestProcess_SIGTERMFinishesInFlightRequest(t *testing.T) {
 	} else {
 		res.Body.Close()
 	}
-	if p.logs.find("authorisation is OFF") != nil {
+	if p.logs.Find(proctest.Msg("authorisation is OFF")) != nil {
 		t.Errorf("warning logged with --auth oauth2:\n%s", p.logs)
 	}
 	for _, c := range [][2]string{{"ops", "s3cret"}, {"viewer", "v1ew"}} {

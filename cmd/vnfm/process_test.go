@@ -1,18 +1,17 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cadenza-mano/cadenza/cmd/internal/proctest"
 )
 
 // runAsVNFM makes the test binary the vnfm command when set, so that
@@ -25,34 +24,6 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
-}
-
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// find returns the first JSON record for which match holds.
-func (b *logBuffer) find(match func(map[string]any) bool) map[string]any {
-	for _, line := range strings.Split(b.String(), "\n") {
-		var rec map[string]any
-		if json.Unmarshal([]byte(line), &rec) == nil && match(rec) {
-			return rec
-		}
-	}
-	return nil
 }
 
 // TestProcess_EnvWarningRequestIDAndSIGTERM runs the real vnfm command
@@ -69,7 +40,7 @@ func TestProcess_EnvWarningRequestIDAndSIGTERM(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	data := filepath.Join(t.TempDir(), "data")
-	logs := &logBuffer{}
+	logs := &proctest.Logs{}
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), runAsVNFM+"=1", "MANO_LISTEN="+addr, "MANO_DATA_DIR="+data,
 		"MANO_AUTH=none", "MANO_LOG_FORMAT=json")
@@ -100,7 +71,7 @@ func TestProcess_EnvWarningRequestIDAndSIGTERM(t *testing.T) {
 			t.Fatalf("vnfm not ready at %s\n%s", base, logs)
 		}
 	}
-	warn := logs.find(func(r map[string]any) bool {
+	warn := logs.Find(func(r map[string]any) bool {
 		m, _ := r["msg"].(string)
 		return strings.Contains(m, "authorisation is OFF")
 	})
@@ -123,7 +94,7 @@ func TestProcess_EnvWarningRequestIDAndSIGTERM(t *testing.T) {
 	}
 	var access map[string]any
 	for access == nil {
-		access = logs.find(func(r map[string]any) bool {
+		access = logs.Find(func(r map[string]any) bool {
 			return r["msg"] == "http request" && r["request_id"] == "vnfm-trace-9"
 		})
 		if access == nil && time.Now().After(deadline) {
