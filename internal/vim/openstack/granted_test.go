@@ -6,7 +6,6 @@ import (
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/flavors"
@@ -43,20 +42,7 @@ func TestGrantedAssets(t *testing.T) {
 	spec := vmSpec(t, id)
 	spec.VDUs, spec.ConnectionPoints = spec.VDUs[:1], spec.ConnectionPoints[:1]
 	spec.VDUs[0].Compute.VIMFlavourID, spec.VDUs[0].Compute.VIMImageID = fl.ID, active
-	h, err := d.NewHandle(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-		defer cancel()
-		if err := d.Delete(ctx, h); err != nil {
-			t.Errorf("delete: %v", err)
-		}
-		if left := leftovers(ctx, t, id); len(left) > 0 {
-			t.Errorf("left after delete: %v", left)
-		}
-	})
+	h := deleteAtEnd(t, d, spec)
 	if err := d.Deploy(t.Context(), h, spec); err != nil {
 		t.Fatal(err)
 	}

@@ -111,6 +111,27 @@ func cloud(t *testing.T) *clients {
 
 // leftovers lists what the cloud holds of a VNF instance: its stack, servers, ports,
 // networks, server groups, security groups and volumes.
+// deleteAtEnd names spec's VNF for d and, when the test ends, deletes it and checks that
+// nothing of it is left on the cloud.
+func deleteAtEnd(t *testing.T, d vim.Driver, spec *vim.Spec) vim.Handle {
+	t.Helper()
+	h, err := d.NewHandle(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		if err := d.Delete(ctx, h); err != nil {
+			t.Errorf("delete: %v", err)
+		}
+		if left := leftovers(ctx, t, spec.VNFInstanceID); len(left) > 0 {
+			t.Errorf("left after delete: %v", left)
+		}
+	})
+	return h
+}
+
 func leftovers(ctx context.Context, t *testing.T, vnfID string) []string {
 	t.Helper()
 	c := cloud(t)

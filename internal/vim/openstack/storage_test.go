@@ -1,7 +1,6 @@
 package openstack_test
 
 import (
-	"context"
 	"sort"
 	"testing"
 	"time"
@@ -25,20 +24,7 @@ func TestVolumes(t *testing.T) {
 	spec.VDUs, spec.ConnectionPoints = spec.VDUs[:1], spec.ConnectionPoints[:1]
 	spec.VDUs[0].Storages = []string{"VDU1_VOL"}
 	spec.Storages = []vim.Storage{{ID: "VDU1_VOL", Kind: vim.BlockStorage, SizeBytes: 1 << 30, PerVNFC: true}}
-	h, err := d.NewHandle(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-		defer cancel()
-		if err := d.Delete(ctx, h); err != nil {
-			t.Errorf("delete: %v", err)
-		}
-		if left := leftovers(ctx, t, id); len(left) > 0 {
-			t.Errorf("left after delete: %v", left)
-		}
-	})
+	h := deleteAtEnd(t, d, spec)
 	want := func(vnfcs ...string) {
 		t.Helper()
 		st, err := d.Observe(t.Context(), h)

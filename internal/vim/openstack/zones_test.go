@@ -1,11 +1,9 @@
 package openstack_test
 
 import (
-	"context"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 )
@@ -18,20 +16,7 @@ func TestZonesRoundRobin(t *testing.T) {
 	id := uuid.NewString()
 	spec := vmSpec(t, id)
 	spec.VDUs[0].Replicas, spec.VDUs[0].Zones = 3, zones
-	h, err := d.NewHandle(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-		defer cancel()
-		if err := d.Delete(ctx, h); err != nil {
-			t.Errorf("delete: %v", err)
-		}
-		if left := leftovers(ctx, t, id); len(left) > 0 {
-			t.Errorf("left after delete: %v", left)
-		}
-	})
+	h := deleteAtEnd(t, d, spec)
 	want := func(n int) {
 		t.Helper()
 		st, err := d.Observe(t.Context(), h)
