@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -80,7 +81,7 @@ var oracleCorpus = []oracleCase{
 func TestOracleToscaParser(t *testing.T) {
 	t.Parallel()
 	o := toscaoracle.Find(t)
-	for _, c := range append(oracleCorpus, csarVNFDs(t)...) {
+	for _, c := range slices.Concat(oracleCorpus, csarVNFDs(t)) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			d, err := vnfd.Load(t.Context(), os.DirFS(c.dir), c.entry)
@@ -125,8 +126,9 @@ var notVNFDs = map[string]string{
 }
 
 // csarVNFDs extracts the CSAR fixtures of the csar package that hold a
-// valid VNFD into oracle cases, and checks the others are still rejected
-// for the reason notVNFDs gives.
+// valid VNFD into oracle cases (without tosca-parser fixes: one that needs
+// some fails until it joins oracleCorpus with them), and checks the others
+// are still rejected for the reason notVNFDs gives.
 func csarVNFDs(t *testing.T) []oracleCase {
 	t.Helper()
 	zips, err := filepath.Glob(filepath.Join("..", "csar", "testdata", "packages", "*.zip"))
