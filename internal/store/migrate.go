@@ -2,12 +2,17 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
 
 	"github.com/cadenza-mano/cadenza/internal/query"
 )
+
+// ErrSchemaTooNew is returned by Open when a newer build has migrated the
+// database past the versions this build knows.
+var ErrSchemaTooNew = errors.New("database schema is newer than this build")
 
 // migration is one forward step of the schema. Steps are never edited once
 // released; a change of schema is a new step.
@@ -85,29 +90,89 @@ func createCollection(tx *gorm.DB, d query.Dialect, table string) error {
 	return nil
 }
 
+// migrationLockKey is the PostgreSQL advisory lock that serialises store
+// migrations; the job queue's use 7302.
+const migrationLockKey = 7301
+
 // Migrate applies the migrations the database has not seen, each in its own
-// transaction together with its record in schema_migrations. On PostgreSQL
-// an advisory lock serialises replicas that start at the same time.
+// transaction together with its record in schema_migrations. It refuses,
+// with ErrSchemaTooNew and before changing anything, a database that a
+// newer build has migrated: this build would misread what it does not know.
+// Running it again is a no-op.
 func (db *DB) Migrate(ctx context.Context) error {
+	return db.migrateTo(ctx, migrations[len(migrations)-1].version)
+}
+
+// migrateTo applies the migrations up to version target. Processes that
+// start at once are serialised: on PostgreSQL by a session advisory lock
+// held for the whole run, since even CREATE TABLE IF NOT EXISTS fails in
+// one of two sessions that run it together; on SQLite each migration's
+// transaction takes the write lock at its start and checks again there
+// whether another process has applied it.
+func (db *DB) migrateTo(ctx context.Context, target int) error {
+	unlock, err := db.lockMigrations(ctx)
+	if err != nil {
+		return fmt.Errorf("lock migrations: %w", err)
+	}
+	defer unlock()
 	g := db.Gorm.WithContext(ctx)
 	if err := g.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL)`).Error; err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
+	if err := checkKnown(g); err != nil {
+		return err
+	}
 	for _, m := range migrations {
-		if err := g.Transaction(func(tx *gorm.DB) error { return db.apply(tx, m) }); err != nil {
+		if m.version > target {
+			break
+		}
+		if err := g.Transaction(func(tx *gorm.DB) error { return apply(tx, db.Dialect, m) }); err != nil {
 			return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
 		}
 	}
 	return nil
 }
 
-func (db *DB) apply(tx *gorm.DB, m migration) error {
-	if db.Dialect == query.Postgres {
-		if err := tx.Exec(`SELECT pg_advisory_xact_lock(7301)`).Error; err != nil {
-			return err
-		}
+// lockMigrations takes the migration lock on PostgreSQL, on a connection
+// of its own that it keeps until unlock; elsewhere it does nothing.
+func (db *DB) lockMigrations(ctx context.Context) (unlock func(), err error) {
+	if db.Dialect != query.Postgres {
+		return func() {}, nil
 	}
+	conn, err := db.sql.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLockKey); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return func() {
+		// A failed unlock leaves the lock to the session's end, which
+		// closing a broken connection brings.
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLockKey)
+		conn.Close()
+	}, nil
+}
+
+// checkKnown fails with ErrSchemaTooNew if the database records a
+// migration this build does not have.
+func checkKnown(g *gorm.DB) error {
+	latest := migrations[len(migrations)-1].version
+	var newest int
+	if err := g.Raw(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&newest).Error; err != nil {
+		return fmt.Errorf("read schema_migrations: %w", err)
+	}
+	if newest > latest {
+		return fmt.Errorf("%w: the database is at schema version %d, this build knows up to %d; "+
+			"run a build at least as new as the one that migrated it", ErrSchemaTooNew, newest, latest)
+	}
+	return nil
+}
+
+// apply runs m in tx unless it is recorded as applied already.
+func apply(tx *gorm.DB, d query.Dialect, m migration) error {
 	var n int64
 	if err := tx.Raw(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.version).
 		Scan(&n).Error; err != nil {
@@ -116,7 +181,7 @@ func (db *DB) apply(tx *gorm.DB, m migration) error {
 	if n > 0 {
 		return nil
 	}
-	if err := m.up(tx, db.Dialect); err != nil {
+	if err := m.up(tx, d); err != nil {
 		return err
 	}
 	return tx.Exec(`INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, m.version, m.name).Error

@@ -35,6 +35,19 @@ const DefaultFile = "cadenza.db"
 // "postgresql://…" for PostgreSQL, "sqlite://PATH" or a plain file path for
 // SQLite, or "" for DefaultFile under dataDir. It applies pending migrations.
 func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
+	db, err := connect(dsn, dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// connect opens the pool dsn names, without touching the schema.
+func connect(dsn, dataDir string) (*DB, error) {
 	dialector, dialect, err := dialectorFor(dsn, dataDir)
 	if err != nil {
 		return nil, err
@@ -58,10 +71,6 @@ func Open(ctx context.Context, dsn, dataDir string) (*DB, error) {
 	}
 	db := &DB{Gorm: g, Dialect: dialect, sql: sqlDB}
 	if err := db.tune(); err != nil {
-		return nil, err
-	}
-	if err := db.Migrate(ctx); err != nil {
-		_ = db.Close()
 		return nil, err
 	}
 	return db, nil
