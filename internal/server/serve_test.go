@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -17,44 +19,43 @@ import (
 	"github.com/cadenza-mano/cadenza/internal/telemetry"
 )
 
-// TestHealth_ReadyFollowsCheck checks that /readyz answers 503 with the
-// check's error while it fails and 200 once it passes again, and that
-// /healthz stays 200 throughout.
+// TestHealth_ReadyFollowsCheck checks that /readyz answers 503 with
+// ProblemDetails naming the check's error while it fails and 200 once it
+// passes again, and that /healthz stays 200 throughout.
 func TestHealth_ReadyFollowsCheck(t *testing.T) {
 	gin.SetMode(gin.TestMode)
-	var down atomic.Bool
+	var downState atomic.Bool
 	reg, _ := telemetry.NewRegistry()
 	e := gin.New()
 	Health(e, reg, func(ctx context.Context) error {
-		if down.Load() {
+		if downState.Load() {
 			return errors.New("database unreachable")
 		}
 		return ctx.Err()
 	})
-	get := func(path string) (int, map[string]any) {
+	get := func(path string) (int, string, map[string]any) {
 		w := httptest.NewRecorder()
 		e.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
 		var body map[string]any
 		if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
 			t.Fatalf("%s: body %q: %v", path, w.Body.String(), err)
 		}
-		return w.Code, body
+		return w.Code, w.Header().Get("Content-Type"), body
 	}
-	for _, step := range []struct {
-		down   bool
-		status int
-		want   string
-	}{{false, 200, "ok"}, {true, 503, "not ready"}, {false, 200, "ok"}} {
-		down.Store(step.down)
-		code, body := get("/readyz")
-		if code != step.status || body["status"] != step.want {
-			t.Fatalf("down=%v: /readyz %d %v", step.down, code, body)
+	for _, down := range []bool{false, true, false} {
+		downState.Store(down)
+		code, ctype, body := get("/readyz")
+		switch {
+		case !down && (code != 200 || body["status"] != "ok" || !strings.HasPrefix(ctype, "application/json")):
+			t.Fatalf("ready: /readyz %d %s %v", code, ctype, body)
+		case down && (code != 503 || ctype != "application/problem+json"):
+			t.Fatalf("not ready: /readyz %d %s %v", code, ctype, body)
+		case down && (body["status"] != float64(503) || body["title"] == "" ||
+			!strings.Contains(fmt.Sprint(body["detail"]), "database unreachable")):
+			t.Fatalf("not ready: /readyz body is not ProblemDetails naming the cause: %v", body)
 		}
-		if step.down && body["detail"] != "database unreachable" {
-			t.Fatalf("/readyz detail: %v", body)
-		}
-		if code, body := get("/healthz"); code != 200 || body["status"] != "ok" {
-			t.Fatalf("down=%v: /healthz %d %v", step.down, code, body)
+		if code, _, body := get("/healthz"); code != 200 || body["status"] != "ok" {
+			t.Fatalf("down=%v: /healthz %d %v", down, code, body)
 		}
 	}
 }

@@ -153,7 +153,7 @@ func TestReadyz_PostgresDown(t *testing.T) {
 
 	proxy.down()
 	body := until(http.StatusServiceUnavailable)
-	if body["status"] != "not ready" || body["detail"] == "" || body["detail"] == nil {
+	if body["status"] != float64(http.StatusServiceUnavailable) || body["detail"] == "" || body["detail"] == nil {
 		t.Fatalf("/readyz with the database down: %v", body)
 	}
 	if res, b := call(t, "GET", base+"/healthz", "", ""); res.StatusCode != 200 {
