@@ -11,4 +11,10 @@
 //
 // Only an ONBOARDED package may be ENABLED or DISABLED; a package can be
 // deleted only while it is DISABLED (or never onboarded) and NOT_IN_USE.
+//
+// Usage state is derived, never set: a package is IN_USE while at least one
+// VNF instance refers to its vnfdId. The references (instance -> vnfdId,
+// and who told of the instance) are kept in their own collection; every
+// change of one recounts the package's references in the same
+// transaction. Disabling a package in use is allowed; deleting it is not.
 package catalog

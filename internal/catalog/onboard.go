@@ -137,7 +137,7 @@ func (s *Service) Process(ctx context.Context, id string, finish func(ctx contex
 				return nil
 			}
 			facts.apply(p)
-			return nil
+			return s.applyUsage(ctx, p)
 		})
 		if err != nil {
 			return err

@@ -26,6 +26,7 @@ type Service struct {
 	jobs     *jobs.Runner
 	packages *store.Collection[Package]
 	sources  *store.Collection[uploadSource]
+	usage    *store.Collection[Reference]
 	opts     Options
 	client   *http.Client
 	notifier Notifier
@@ -57,7 +58,8 @@ func NewService(db *store.DB, runner *jobs.Runner, opts Options) (*Service, erro
 	}
 	s := &Service{db: db, jobs: runner, opts: opts, client: opts.HTTPClient,
 		packages: store.NewCollection[Package](db, store.TableVNFPackages, PackageSchema),
-		sources:  store.NewCollection[uploadSource](db, store.TableUploadSources, sourceSchema)}
+		sources:  store.NewCollection[uploadSource](db, store.TableUploadSources, sourceSchema),
+		usage:    store.NewCollection[Reference](db, TableUsage, referenceSchema)}
 	if s.client == nil {
 		s.client = &http.Client{Timeout: opts.FetchTimeout}
 	}
@@ -142,7 +144,10 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 		var deleted Package
 		err := s.packages.Delete(ctx, id, func(it store.Item[Package]) error {
 			deleted = it.Doc
-			return deletable(it.Doc)
+			if err := deletable(it.Doc); err != nil {
+				return err
+			}
+			return s.unreferenced(ctx, it.Doc)
 		})
 		if err != nil || deleted.OnboardingState != Onboarded {
 			return err // only onboarded packages were ever announced
@@ -156,6 +161,20 @@ func (s *Service) Delete(ctx context.Context, id string) error {
 		return fmt.Errorf("package %s: remove content: %w", id, err)
 	}
 	return nil
+}
+
+// unreferenced refuses a package some VNF instance still refers to even
+// if its usage state says otherwise (a reference recorded before the
+// package was onboarded).
+func (s *Service) unreferenced(ctx context.Context, p Package) error {
+	if p.VNFDID == "" || p.OnboardingState != Onboarded {
+		return nil
+	}
+	used, err := s.used(ctx, p.VNFDID)
+	if err == nil && used {
+		err = fmt.Errorf("package %s is in use by VNF instances: %w", p.ID, ErrStateConflict)
+	}
+	return err
 }
 
 func deletable(p Package) error {

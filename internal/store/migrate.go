@@ -51,6 +51,9 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{5, "vnf package usage", func(tx *gorm.DB, d query.Dialect) error {
+		return createCollection(tx, d, "vnf_package_usage")
+	}},
 }
 
 // Names of the collection tables.
