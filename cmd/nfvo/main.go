@@ -65,6 +65,7 @@ func main() { app.Main(spec()) }
 func spec() app.Spec {
 	var pf packageFlags
 	var vf vimFlags
+	var uf usageFlags
 	return app.Spec{
 		Name:          "nfvo",
 		Short:         "Cadenza NFVO: SOL 005 and SOL 003 (NFVO side) APIs",
@@ -73,6 +74,7 @@ func spec() app.Spec {
 		Flags: func(fs *pflag.FlagSet) {
 			pf.add(fs)
 			vf.add(fs)
+			uf.add(fs)
 		},
 		Mount: func(ctx context.Context, a *app.App) error {
 			opts, err := pf.options(a.Opts.DataDir)
@@ -88,6 +90,9 @@ func spec() app.Spec {
 				return err
 			}
 			vnfpkgm.Mount(a.Engine, a.Auth, svc, ns)
+			if err := mountUsage(ctx, a, svc, &uf, vf.keyFile); err != nil {
+				return err
+			}
 			return mountGrants(ctx, a, &vf)
 		},
 	}
