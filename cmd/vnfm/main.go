@@ -44,12 +44,12 @@ func main() {
 
 // mount wires the engine: packages and grants from the NFVO (--nfvo-url),
 // or a catalogue of its own and grants given locally; Kubernetes drivers.
-func mount(_ context.Context, a *app.App, f *flags) error {
+func mount(ctx context.Context, a *app.App, f *flags) error {
 	ns, err := notify.New(a.DB, a.Jobs, notify.Options{Logger: a.Log})
 	if err != nil {
 		return err
 	}
-	pkgs, err := packageSource(a, f, ns)
+	pkgs, cat, err := packageSource(a, f, ns)
 	if err != nil {
 		return err
 	}
@@ -67,32 +67,39 @@ func mount(_ context.Context, a *app.App, f *flags) error {
 		return err
 	}
 	vnflcm.Mount(a.Engine, a.Auth, svc, ns)
-	return nil
+	if cat == nil {
+		return nil
+	}
+	usage := localUsage{cat: cat}
+	svc.AlsoNotify(usage)
+	return usage.reconcile(ctx, svc.Instances())
 }
 
 // packageSource is the NFVO's SOL 003 package interface when --nfvo-url is
-// set; otherwise a catalogue of this process, served at /vnfpkgm/v1 so
+// set; otherwise a catalogue of this process (also returned, since this
+// process then keeps its packages' usage), served at /vnfpkgm/v1 so
 // packages can be onboarded to the standalone VNFM.
-func packageSource(a *app.App, f *flags, ns *notify.Service) (lcm.PackageSource, error) {
+func packageSource(a *app.App, f *flags, ns *notify.Service) (lcm.PackageSource, *catalog.Service, error) {
 	if f.nfvoURL != "" {
 		opts, err := f.nfvoClientOptions(a.Opts.DataDir)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		a.Log.Info("VNF packages come from the NFVO", "nfvo", f.nfvoURL, "oauth", f.nfvoClient != "")
-		return vnfpkgm.NewClient(opts)
+		c, err := vnfpkgm.NewClient(opts)
+		return c, nil, err
 	}
 	opts := f.catalogOptions(a.Opts.DataDir)
 	if err := os.MkdirAll(opts.Dir, 0o750); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cat, err := catalog.NewService(a.DB, a.Jobs, opts)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	vnfpkgm.Mount(a.Engine, a.Auth, cat, ns)
 	a.Log.Info("standalone VNFM: VNF packages from the local catalogue", "dir", opts.Dir)
-	return lcm.NewCatalogSource(cat), nil
+	return lcm.NewCatalogSource(cat), cat, nil
 }
 
 // granterFor is the NFVO's SOL 003 grant interface when --nfvo-url is set;

@@ -33,6 +33,29 @@ type Notifier interface {
 // runner starts.
 func (s *Service) SetNotifier(n Notifier) { s.notifier = n }
 
+// AlsoNotify makes n receive every event too, after the notifier that
+// SetNotifier gave and in the same transaction. Call it after SetNotifier.
+// A standalone VNFM keeps its own catalogue's package usage with it.
+func (s *Service) AlsoNotify(n Notifier) {
+	if s.notifier == nil {
+		s.notifier = n
+		return
+	}
+	s.notifier = notifiers{s.notifier, n}
+}
+
+// notifiers tells each of its notifiers in turn; the first error stops it.
+type notifiers []Notifier
+
+func (ns notifiers) LCMEvent(ctx context.Context, ev Event) error {
+	for _, n := range ns {
+		if err := n.LCMEvent(ctx, ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // emit tells the notifier, if there is one, of ev.
 func (s *Service) emit(ctx context.Context, ev Event) error {
 	if s.notifier == nil {
