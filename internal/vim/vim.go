@@ -35,8 +35,9 @@ type Driver interface {
 	NewHandle(spec *Spec) (Handle, error)
 
 	// Deploy creates the VNF's resources or converges them to the spec: workloads, instances
-	// per VDU, connection points, storage and placement. Instances of a stopped VNF stay at
-	// zero, and the spec's counts become the ones Operate(Started) restores.
+	// per VDU, connection points, storage and placement. A stopped VNF stays stopped: its
+	// instances stay at zero (or, where Capabilities.StopKeepsInstances, powered off at their
+	// number), and the spec's counts become the ones Operate(Started) restores.
 	Deploy(ctx context.Context, h Handle, spec *Spec) error
 
 	// Scale sets the number of VNFC instances of one VDU. ErrNotFound when the VDU has not
@@ -48,8 +49,11 @@ type Driver interface {
 	// after a crash succeeds; a name the VIM knows as another VNF's resource is ErrNotFound.
 	Heal(ctx context.Context, h Handle, vnfcIDs []string) error
 
-	// Operate stops (every VDU to zero instances, keeping the desired counts) or starts
-	// (back to the desired counts) the VNF.
+	// Operate stops or starts the VNF. Stopping keeps each VDU's desired count and either
+	// powers its instances off, keeping them with their storage and identity (drivers whose
+	// Capabilities.StopKeepsInstances), or removes them. Starting powers the kept instances
+	// on, and brings each VDU to its desired count. While stopped, Scale changes only the
+	// desired count.
 	Operate(ctx context.Context, h Handle, state OperationalState) error
 
 	// Delete removes everything of the VNF, including what the driver created for it (such
@@ -79,6 +83,10 @@ type Capabilities struct {
 	Zones bool
 	// Storage: virtual block and file storage.
 	Storage bool
+	// StopKeepsInstances: Operate(Stopped) powers instances off and keeps them, so a stop
+	// loses no disk and a start brings back the same instances (virtual machines). Without
+	// it a stop removes them and a start makes new ones (containers).
+	StopKeepsInstances bool
 }
 
 // HandleVersion is the version of the Handle layout this package writes.
@@ -151,7 +159,8 @@ type State struct {
 type VDUState struct {
 	// Desired is the number of instances the VNF should run when started.
 	Desired int
-	// Replicas is the number of instances the VIM is asked to run now (0 when stopped).
+	// Replicas is the number of instances the VIM is asked to run now (0 when stopped, also
+	// when the stopped instances are kept).
 	Replicas int
 	// Ready is the number of instances that are ready.
 	Ready int

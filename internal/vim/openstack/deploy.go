@@ -3,13 +3,14 @@ package openstack
 import (
 	"context"
 	"errors"
+	"strconv"
 
 	"github.com/cadenza-mano/cadenza/internal/vim"
 )
 
 // Deploy creates the VNF's stack or updates it to spec, and waits until Heat reports it
-// complete (servers ACTIVE). A stopped VNF stays stopped: its groups stay at zero and the
-// spec's counts become the desired ones. A spec with storage fails with ErrPermanent on a
+// complete (servers ACTIVE). A stopped VNF stays stopped: its groups keep their sizes, their
+// servers stay powered off, and the spec's counts become the desired ones. A spec with storage fails with ErrPermanent on a
 // cloud without a block storage service.
 func (d *Driver) Deploy(ctx context.Context, h vim.Handle, spec *vim.Spec) error {
 	st, err := d.state(h)
@@ -34,7 +35,7 @@ func (d *Driver) Deploy(ctx context.Context, h vim.Handle, spec *vim.Spec) error
 		if s != nil && s.Status == "DELETE_FAILED" {
 			return vim.Errorf(vim.ErrPermanent, "deploy stack "+st.Stack, "a delete failed: %s", s.Reason)
 		}
-		body, err := buildStack(spec, r, s != nil && s.stopped())
+		body, err := buildStack(spec, r, heldSizes(s))
 		if err != nil {
 			return err
 		}
@@ -52,9 +53,30 @@ func (d *Driver) Deploy(ctx context.Context, h vim.Handle, spec *vim.Spec) error
 		if _, err := d.settledOK(ctx, st.Stack); err != nil {
 			return err
 		}
+		if s != nil && s.stopped() {
+			// a resize or a recreated server may have come up running
+			if err := d.power(ctx, h.VNFInstanceID, st.Stack, false); err != nil {
+				return err
+			}
+		}
 		d.log.Info("deployed stack", "stack", st.Stack, "created", s == nil)
 		return nil
 	}
+}
+
+// heldSizes are the group sizes of a stopped stack by VDU key; nil when it is running or
+// there is no stack.
+func heldSizes(s *stack) map[string]int {
+	if s == nil || !s.stopped() {
+		return nil
+	}
+	out := map[string]int{}
+	for name, v := range s.Parameters {
+		if key, ok := cutPrefix(name, paramReplicasPrefix); ok {
+			out[key], _ = strconv.Atoi(v)
+		}
+	}
+	return out
 }
 
 // Delete removes the VNF's stack, and with it everything Heat made for it, and waits until

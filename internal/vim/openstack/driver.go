@@ -144,10 +144,11 @@ func newDriver(provider *gophercloud.ProviderClient, region string, opts Options
 	return d, nil
 }
 
-// Capabilities: virtual machines and zones, and block storage when the cloud has a block
-// storage service (Cinder) in its catalogue; no containers.
+// Capabilities: virtual machines and zones, stopped servers kept, and block storage when the
+// cloud has a block storage service (Cinder) in its catalogue; no containers.
 func (d *Driver) Capabilities() vim.Capabilities {
-	return vim.Capabilities{VirtualMachines: true, Zones: true, LiveHeal: true, Storage: d.volume != nil}
+	return vim.Capabilities{VirtualMachines: true, Zones: true, LiveHeal: true, Storage: d.volume != nil,
+		StopKeepsInstances: true}
 }
 
 // NewHandle names the VNF's stack. It fails with ErrPermanent for specs that are not made of

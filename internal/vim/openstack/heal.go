@@ -27,7 +27,7 @@ func (d *Driver) Heal(ctx context.Context, h vim.Handle, vnfcIDs []string) error
 			return err
 		}
 		n, _ := strconv.Atoi(s.Parameters[paramReplicasPrefix+key])
-		if index < n { // else scaled in or stopped since: nothing to replace
+		if index < n { // else scaled in since: nothing to replace
 			members = append(members, id)
 		}
 	}
@@ -52,6 +52,11 @@ func (d *Driver) Heal(ctx context.Context, h vim.Handle, vnfcIDs []string) error
 	}
 	if err := d.patchAndWait(ctx, s, map[string]any{}); err != nil {
 		return err
+	}
+	if s.stopped() { // the replacements of a stopped VNF's servers are stopped too
+		if err := d.power(ctx, h.VNFInstanceID, s.Name, false); err != nil {
+			return err
+		}
 	}
 	d.log.Info("healed vnfcs", "stack", s.Name, "vnfcs", vnfcIDs)
 	return nil

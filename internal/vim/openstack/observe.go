@@ -36,6 +36,9 @@ func (d *Driver) Observe(ctx context.Context, h vim.Handle) (*vim.State, error) 
 		if key, ok := cutPrefix(name, paramDesiredPrefix); ok {
 			desired, _ := strconv.Atoi(v)
 			replicas, _ := strconv.Atoi(s.Parameters[paramReplicasPrefix+key])
+			if s.stopped() {
+				replicas = 0 // the servers are kept, powered off: none is asked to run
+			}
 			out.VDUs[key] = vim.VDUState{Desired: desired, Replicas: replicas, ResourceID: s.ID + "/vdu_" + key}
 		}
 	}
@@ -77,7 +80,7 @@ func (d *Driver) observeServers(ctx context.Context, vnfID, prefix string, out *
 	for _, sv := range list {
 		vdu := sv.Metadata[metaVDU]
 		c := vim.VNFC{ID: sv.Name, VDUID: vdu, ResourceID: sv.ID, ResourceType: "OS::Nova::Server",
-			Ready: sv.Status == "ACTIVE", Phase: sv.Status, Host: sv.Host, Zone: sv.AvailabilityZone,
+			Ready: sv.Status == statusActive, Phase: sv.Status, Host: sv.Host, Zone: sv.AvailabilityZone,
 			Addresses: addresses(sv.Addresses)}
 		if id, ok := sv.Image["id"].(string); ok {
 			c.Images = []string{id}

@@ -56,7 +56,10 @@ func (d *Driver) Scale(ctx context.Context, h vim.Handle, vduID string, replicas
 	return nil
 }
 
-// Operate sets every group to zero (Stopped) or back to its desired count (Started).
+// Operate stops or starts the VNF's servers through Nova, keeping them: a stopped VNF keeps
+// its servers, ports and volumes, powered off. The stack's stopped parameter records the
+// state first, so a Scale or Deploy meanwhile, or a retry after a crash, knows it. Starting
+// also brings each group to its desired count, which a Scale while stopped may have changed.
 func (d *Driver) Operate(ctx context.Context, h vim.Handle, to vim.OperationalState) error {
 	op := "operate to " + string(to)
 	if to != vim.Started && to != vim.Stopped {
@@ -66,23 +69,21 @@ func (d *Driver) Operate(ctx context.Context, h vim.Handle, to vim.OperationalSt
 	if err != nil {
 		return err
 	}
-	params := map[string]any{paramStopped: 0}
-	if to == vim.Stopped {
-		params[paramStopped] = 1
-	}
-	for name, v := range s.Parameters {
-		if key, ok := cutPrefix(name, paramDesiredPrefix); ok {
-			n, _ := strconv.Atoi(v)
-			if to == vim.Stopped {
-				n = 0
+	params := map[string]any{paramStopped: 1}
+	if to == vim.Started {
+		params[paramStopped] = 0
+		for name, v := range s.Parameters {
+			if key, ok := cutPrefix(name, paramDesiredPrefix); ok {
+				params[paramReplicasPrefix+key], _ = strconv.Atoi(v)
 			}
-			params[paramReplicasPrefix+key] = n
 		}
 	}
-	if s.stopped() == (to == vim.Stopped) && !s.failed() && sameParams(s, params) {
-		return nil // already there: an update would only walk the nested stacks again
+	if s.failed() || !sameParams(s, params) {
+		if err := d.patchAndWait(ctx, s, params); err != nil {
+			return err
+		}
 	}
-	if err := d.patchAndWait(ctx, s, params); err != nil {
+	if err := d.power(ctx, h.VNFInstanceID, s.Name, to == vim.Started); err != nil {
 		return err
 	}
 	d.log.Info("operated vnf", "stack", s.Name, "state", to)

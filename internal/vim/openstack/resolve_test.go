@@ -84,7 +84,7 @@ func TestResolveGranted(t *testing.T) {
 				t.Errorf("resolve made other calls for granted assets: %v", fc.unexpected)
 			}
 			if tt.wantErr == "" {
-				b, err := buildStack(spec, r, false)
+				b, err := buildStack(spec, r, nil)
 				if err != nil {
 					t.Fatal(err)
 				}

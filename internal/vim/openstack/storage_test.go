@@ -2,6 +2,7 @@ package openstack_test
 
 import (
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,7 +13,8 @@ import (
 
 // TestVolumes: a VDU with a 1 GiB block storage gets one Cinder volume per VNFC, named after
 // its server, attached to it and in use, which Observe reports; a scale out adds a volume, a
-// scale in removes the one of the removed VNFC, and Delete leaves none.
+// scale in removes the one of the removed VNFC, a stop and a start keep the server and its
+// volume (the same ids), and Delete leaves none.
 func TestVolumes(t *testing.T) {
 	t.Parallel()
 	d := newDriver(t, connection(t))
@@ -85,6 +87,18 @@ func TestVolumes(t *testing.T) {
 	}
 	want(member("0"))
 	t.Logf("scale in with a volume: %v", time.Since(start).Round(time.Millisecond))
+	kept := observedIDs(t, d, h)
+	for _, to := range []vim.OperationalState{vim.Stopped, vim.Started} {
+		start = time.Now()
+		if err := d.Operate(t.Context(), h, to); err != nil {
+			t.Fatal(err)
+		}
+		want(member("0"))
+		if got := observedIDs(t, d, h); got != kept {
+			t.Errorf("after operate to %s: server and volume %s, want the kept %s", to, got, kept)
+		}
+		t.Logf("operate to %s with a volume: %v", to, time.Since(start).Round(time.Millisecond))
+	}
 	start = time.Now()
 	if err := d.Delete(t.Context(), h); err != nil {
 		t.Fatal(err)
@@ -93,4 +107,22 @@ func TestVolumes(t *testing.T) {
 		t.Errorf("volumes after delete: %v (%v), want none", vols, err)
 	}
 	t.Logf("delete: %v", time.Since(start).Round(time.Millisecond))
+}
+
+// observedIDs names the VNF's servers and volumes by their resource ids, in order.
+func observedIDs(t *testing.T, d vim.Driver, h vim.Handle) string {
+	t.Helper()
+	st, err := d.Observe(t.Context(), h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, c := range st.VNFCs {
+		ids = append(ids, c.ResourceID)
+	}
+	for _, s := range st.Storages {
+		ids = append(ids, s.ResourceID)
+	}
+	sort.Strings(ids)
+	return strings.Join(ids, ",")
 }

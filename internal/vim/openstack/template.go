@@ -54,9 +54,11 @@ func stackName(vnfInstanceID string) string { return "vnf-" + vnfInstanceID }
 // vnfTag tags the ports and networks of a VNF instance.
 func vnfTag(vnfInstanceID string) string { return "vnf-" + vnfInstanceID }
 
-// buildStack generates the stack of spec. stopped keeps every group at zero instances. It is
-// pure: the same spec and objects give the same stack, so a repeated update changes nothing.
-func buildStack(spec *vim.Spec, r resolved, stopped bool) (*stackBody, error) {
+// buildStack generates the stack of spec. held, non-nil for a stopped VNF, holds the group
+// sizes to keep instead of the spec's counts (its servers stay, powered off; a VDU it lacks
+// gets none until the start). It is pure: the same spec, objects and held sizes give the same
+// stack, so a repeated update changes nothing.
+func buildStack(spec *vim.Spec, r resolved, held map[string]int) (*stackBody, error) {
 	name := stackName(spec.VNFInstanceID)
 	params := map[string]any{}
 	paramDefs := map[string]any{paramStopped: map[string]any{"type": "number", "default": 0}}
@@ -81,8 +83,8 @@ func buildStack(spec *vim.Spec, r resolved, stopped bool) (*stackBody, error) {
 		}
 		key := paramKey(v.ID)
 		n := v.Replicas
-		if stopped {
-			n = 0
+		if held != nil {
+			n = held[key]
 		}
 		params[paramReplicasPrefix+key], params[paramDesiredPrefix+key] = n, v.Replicas
 		paramDefs[paramReplicasPrefix+key] = map[string]any{"type": "number", "default": 0}
@@ -107,7 +109,7 @@ func buildStack(spec *vim.Spec, r resolved, stopped bool) (*stackBody, error) {
 		}
 		resources["vdu_"+key] = group
 	}
-	if stopped {
+	if held != nil {
 		params[paramStopped] = 1
 	} else {
 		params[paramStopped] = 0

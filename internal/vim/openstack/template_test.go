@@ -28,25 +28,27 @@ func TestBuildStack(t *testing.T) {
 	r := resolved{flavors: map[string]string{"VDU1": "f1", "VDU2": "f1"}, images: map[string]string{"VDU1": "i1", "VDU2": "i1"}}
 	tests := []struct {
 		name     string
-		stopped  bool
+		held     map[string]int
 		replicas int
+		stopped  int
 	}{
 		{name: "started", replicas: 2},
-		{name: "stopped keeps desired", stopped: true, replicas: 0},
+		{name: "stopped keeps its group size", held: map[string]int{"VDU1": 3}, replicas: 3, stopped: 1},
+		{name: "stopped, vdu new to the stack", held: map[string]int{}, replicas: 0, stopped: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			b, err := buildStack(testSpec(), r, tt.stopped)
+			b, err := buildStack(testSpec(), r, tt.held)
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, _ := buildStack(testSpec(), r, tt.stopped)
+			again, _ := buildStack(testSpec(), r, tt.held)
 			if !reflect.DeepEqual(b, again) {
 				t.Error("buildStack is not deterministic")
 			}
-			if b.params["replicas_VDU1"] != tt.replicas || b.params["desired_VDU1"] != 2 {
-				t.Errorf("params %v, want replicas %d, desired 2", b.params, tt.replicas)
+			if b.params["replicas_VDU1"] != tt.replicas || b.params["desired_VDU1"] != 2 || b.params["stopped"] != tt.stopped {
+				t.Errorf("params %v, want replicas %d, desired 2, stopped %d", b.params, tt.replicas, tt.stopped)
 			}
 			raw, _ := json.Marshal(b.template)
 			for _, want := range []string{`"OS::Nova::ServerGroup"`, `"anti-affinity"`, `"net_vl1"`, `"subnet_vl1"`, `"vdu-VDU1.yaml"`} {
@@ -81,7 +83,7 @@ func TestBuildStackSecurityGroups(t *testing.T) {
 		{ID: "all-udp", Direction: "ingress", EtherType: "ipv4", Protocol: "udp", PortRangeMax: 65535, ConnectionPoints: []string{"extcp"}},
 		{ID: "ping6", Direction: "egress", EtherType: "ipv6", Protocol: "ipv6_icmp", PortRangeMax: 65535, ConnectionPoints: []string{"extcp"}},
 	}
-	b, err := buildStack(spec, r, false)
+	b, err := buildStack(spec, r, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,7 +136,7 @@ func TestBuildStackSecurityGroups(t *testing.T) {
 	} {
 		spec := testSpec()
 		spec.SecurityGroupRules = []vim.SecurityGroupRule{bad}
-		if _, err := buildStack(spec, r, false); !errors.Is(err, vim.ErrPermanent) {
+		if _, err := buildStack(spec, r, nil); !errors.Is(err, vim.ErrPermanent) {
 			t.Errorf("rule %s: %v, want ErrPermanent", bad.ID, err)
 		}
 	}
@@ -148,7 +150,7 @@ func TestBuildStackZones(t *testing.T) {
 	r := resolved{flavors: map[string]string{"VDU1": "f1", "VDU2": "f1"}, images: map[string]string{"VDU1": "i1", "VDU2": "i1"}}
 	spec := testSpec()
 	spec.VDUs[0].Zones = []string{"az-1", "az-2", "az-3"}
-	b, err := buildStack(spec, r, false)
+	b, err := buildStack(spec, r, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +176,7 @@ func TestBuildStackZones(t *testing.T) {
 		t.Errorf("vdu2, granted no zone, has availability_zone %v", got)
 	}
 	spec.VDUs[0].Zones = []string{"az-2"}
-	if b, err = buildStack(spec, r, false); err != nil {
+	if b, err = buildStack(spec, r, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := server("vdu-VDU1.yaml")["availability_zone"]; got != "az-2" {
@@ -224,7 +226,7 @@ func TestBuildStackVolumes(t *testing.T) {
 	spec.Storages = []vim.Storage{{ID: "root", Kind: vim.BlockStorage, SizeBytes: 1<<30 + 1, PerVNFC: true},
 		{ID: "data", Kind: vim.BlockStorage, SizeBytes: 1 << 20}, {ID: "share", Kind: vim.FileStorage, SizeBytes: 1 << 30}}
 	spec.VDUs[0].Storages = []string{"root", "data"}
-	b, err := buildStack(spec, r, false)
+	b, err := buildStack(spec, r, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +280,7 @@ func TestBuildStackVolumes(t *testing.T) {
 		spec := testSpec()
 		spec.Storages = []vim.Storage{{ID: "share", Kind: vim.FileStorage, SizeBytes: 1 << 30}}
 		spec.VDUs[1].Storages = []string{bad}
-		if _, err := buildStack(spec, r, false); !errors.Is(err, vim.ErrPermanent) || !strings.Contains(err.Error(), bad) {
+		if _, err := buildStack(spec, r, nil); !errors.Is(err, vim.ErrPermanent) || !strings.Contains(err.Error(), bad) {
 			t.Errorf("storage %s: %v, want ErrPermanent naming it", bad, err)
 		}
 	}

@@ -262,32 +262,80 @@ func testHeal(t *testing.T, b *bundle) {
 	}
 }
 
+// testOperate stops and starts a VNF, scales it while stopped, and converges it while
+// stopped. A driver that keeps stopped instances must bring back the same ones (same
+// resource ids) powered off, then on; any other leaves none while stopped.
 func testOperate(t *testing.T, b *bundle) {
+	keeps := b.Driver.Capabilities().StopKeepsInstances
 	b.deploy(t)
 	vdu := firstVDU(b)
 	if err := b.Driver.Scale(b.ctx, b.h, vdu, 2); err != nil {
 		t.Fatalf("Scale: %v", err)
 	}
+	running := resourceIDs(b.observe(t))
 	b.operateTwice(t, vim.Stopped)
-	st := b.observe(t)
-	if !st.Stopped || len(st.VNFCs) != 0 || st.VDUs[vdu].Desired != 2 {
-		t.Errorf("stopped: stopped=%v, %d instances, desired %d; want true, 0, 2", st.Stopped, len(st.VNFCs), st.VDUs[vdu].Desired)
+	b.checkStopped(t, "stopped", keeps, running, 2)
+
+	// Scaling a stopped VNF changes the count the start brings back, nothing else.
+	if err := b.Driver.Scale(b.ctx, b.h, vdu, 3); err != nil {
+		t.Fatalf("Scale while stopped: %v", err)
 	}
+	b.checkStopped(t, "scaled while stopped", keeps, running, 3)
 	b.operateTwice(t, vim.Started)
-	st = b.observe(t)
+	st := b.observe(t)
 	if st.Stopped {
 		t.Error("started vnf reports stopped")
 	}
-	b.checkInstances(t, st, map[string]int{vdu: 2})
+	b.checkInstances(t, st, map[string]int{vdu: 3})
+	if keeps {
+		started := resourceIDs(st)
+		for id := range running {
+			if !started[id] {
+				t.Errorf("instance %s was stopped and is gone after the start", id)
+			}
+		}
+	}
 
 	// A converge while stopped keeps the VNF stopped; its counts are the ones Start restores.
+	running = resourceIDs(st)
 	b.operateTwice(t, vim.Stopped)
 	b.deploy(t)
-	if st := b.observe(t); len(st.VNFCs) != 0 || !st.Stopped {
-		t.Errorf("Deploy of a stopped vnf: %d instances, stopped=%v", len(st.VNFCs), st.Stopped)
-	}
+	b.checkStopped(t, "deployed while stopped", keeps, running, b.spec.VDUs[0].Replicas)
 	b.operateTwice(t, vim.Started)
 	b.checkInstances(t, b.observe(t), nil)
+}
+
+// checkStopped checks a stopped VNF: desired count of the first VDU, no instance asked to
+// run, and either exactly the kept instances, none ready, or no instance at all.
+func (b *bundle) checkStopped(t *testing.T, step string, keeps bool, kept map[string]bool, desired int) {
+	t.Helper()
+	st := b.observe(t)
+	vdu := firstVDU(b)
+	if !st.Stopped || st.VDUs[vdu].Desired != desired || st.VDUs[vdu].Replicas != 0 {
+		t.Errorf("%s: stopped=%v, vdu %+v; want stopped, desired %d, 0 replicas", step, st.Stopped, st.VDUs[vdu], desired)
+	}
+	if !keeps {
+		if len(st.VNFCs) != 0 {
+			t.Errorf("%s: %d instances, want none", step, len(st.VNFCs))
+		}
+		return
+	}
+	if got := resourceIDs(st); !reflect.DeepEqual(got, kept) {
+		t.Errorf("%s: instances %v, want the kept %v", step, got, kept)
+	}
+	for _, c := range st.VNFCs {
+		if c.Ready {
+			t.Errorf("%s: instance %s is ready (phase %s), want powered off", step, c.ID, c.Phase)
+		}
+	}
+}
+
+func resourceIDs(st *vim.State) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range st.VNFCs {
+		out[c.ResourceID] = true
+	}
+	return out
 }
 
 func (b *bundle) operateTwice(t *testing.T, to vim.OperationalState) {
