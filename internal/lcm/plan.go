@@ -170,6 +170,11 @@ func Plan(in PlanInput) (*vim.Spec, error) {
 	spec.SecurityGroupRules = vim.SecurityGroupRulesOf(fl)
 	spec.Package = in.Package
 	spec.Storages = planStorages(fl)
+	if a := in.VIMAssets; a != nil {
+		for i, st := range spec.Storages {
+			spec.Storages[i].VIMImageID = a.Images[st.ID]
+		}
+	}
 	art, err := planArtifacts(fl, in)
 	if err != nil {
 		return nil, err

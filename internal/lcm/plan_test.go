@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cadenza-mano/cadenza/internal/catalog/vnfd"
 	"github.com/cadenza-mano/cadenza/internal/vim"
 )
 
@@ -96,5 +97,36 @@ func TestGracePeriod(t *testing.T) {
 				t.Fatalf("waited %v, want %v", waited, tt.waits)
 			}
 		})
+	}
+}
+
+// TestPlanGrantedAssets: the grant's flavour and image reach a VDU's compute, and an image
+// granted for a storage (keyed by its id) reaches that storage; what the grant names not,
+// stays empty.
+func TestPlanGrantedAssets(t *testing.T) {
+	t.Parallel()
+	img := &vnfd.SwImage{Name: "data", DiskFormat: "qcow2", ContainerFormat: "bare"}
+	fl := &vnfd.Flavour{ID: "df",
+		VDUs: []*vnfd.VDU{
+			{ID: "vm", Kind: vnfd.VDUCompute, InitialInstances: 1, VirtualCompute: &vnfd.VirtualCompute{NumVirtualCPU: 1}, SwImage: img, Storages: []string{"data", "scratch"}},
+		},
+		Storages: []*vnfd.VirtualStorage{
+			{ID: "data", Kind: vnfd.BlockStorage, SizeBytes: 1 << 30, SwImage: img},
+			{ID: "scratch", Kind: vnfd.BlockStorage, SizeBytes: 1 << 30},
+		}}
+	assets := &VIMAssets{Flavours: map[string]string{"vm": "flv-1"}, Images: map[string]string{"vm": "img-vm", "data": "img-data"}}
+	spec, err := Plan(PlanInput{VNFInstanceID: "i1", Flavour: fl, VIMAssets: assets})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := spec.VDUs[0].Compute; c == nil || c.VIMFlavourID != "flv-1" || c.VIMImageID != "img-vm" {
+		t.Errorf("compute %+v, want flavour flv-1 and image img-vm", c)
+	}
+	got := map[string]string{}
+	for _, s := range spec.Storages {
+		got[s.ID] = s.VIMImageID
+	}
+	if got["data"] != "img-data" || got["scratch"] != "" || len(got) != 2 {
+		t.Errorf("storage images %v, want data: img-data and scratch none", got)
 	}
 }

@@ -151,6 +151,9 @@ type Storage struct {
 	// starts from (sw_image_data), as in Compute. Empty: the storage starts empty.
 	Image, ImageFile            string
 	DiskFormat, ContainerFormat string
+	// VIMImageID is the VIM's image the NFVO granted for the storage (Grant.vimAssets); when
+	// set, the driver uses it instead of finding or uploading Image.
+	VIMImageID string
 }
 
 // Scope is the extent of a placement rule.

@@ -17,8 +17,9 @@ import (
 )
 
 // TestGrantedAssets: a VDU granted a flavour and an image (vimAssets) boots with them, not
-// with a flavour of its own size or the package's image; a granted image that is not active
-// fails the deploy with ErrPermanent.
+// with a flavour of its own size or the package's image, and its volume is made from the
+// image granted for its storage; a granted image that is not active fails the deploy with
+// ErrPermanent.
 func TestGrantedAssets(t *testing.T) {
 	t.Parallel()
 	c := cloud(t)
@@ -42,6 +43,9 @@ func TestGrantedAssets(t *testing.T) {
 	spec := vmSpec(t, id)
 	spec.VDUs, spec.ConnectionPoints = spec.VDUs[:1], spec.ConnectionPoints[:1]
 	spec.VDUs[0].Compute.VIMFlavourID, spec.VDUs[0].Compute.VIMImageID = fl.ID, active
+	spec.VDUs[0].Storages = []string{"VDU1_VOL"}
+	spec.Storages = []vim.Storage{{ID: "VDU1_VOL", Kind: vim.BlockStorage, SizeBytes: 1 << 30, PerVNFC: true,
+		Image: "not-in-the-package", VIMImageID: active}}
 	h := deleteAtEnd(t, d, spec)
 	if err := d.Deploy(t.Context(), h, spec); err != nil {
 		t.Fatal(err)
@@ -60,6 +64,13 @@ func TestGrantedAssets(t *testing.T) {
 	// microversion 2.1 shows the flavour's id; later ones only its properties
 	if sv.Flavor["id"] != fl.ID || sv.Image["id"] != active {
 		t.Errorf("server flavour %v image %v, want the granted %s and %s", sv.Flavor["id"], sv.Image["id"], fl.ID, active)
+	}
+	vols, err := vnfVolumes(t.Context(), c, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vols) != 1 || vols[0].VolumeImageMetadata["image_id"] != active {
+		t.Errorf("volumes %+v, want one made from the granted image %s", vols, active)
 	}
 
 	spec.VDUs[0].Compute.VIMImageID = queued

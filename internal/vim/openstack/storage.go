@@ -112,14 +112,17 @@ func (d *Driver) observeVolumes(ctx context.Context, vnfID string, out *vim.Stat
 }
 
 // resolveVolumeImages finds or uploads the image of each block storage a VDU mounts that has
-// one (sw_image_data), as for a VDU's image.
+// one (sw_image_data), as for a VDU's image, or checks the one the grant gave.
 func (d *Driver) resolveVolumeImages(ctx context.Context, spec *vim.Spec, r resolved) error {
 	for _, s := range spec.Storages {
-		if s.Kind != vim.BlockStorage || s.Image == "" && s.ImageFile == "" || !mounted(spec, s.ID) {
+		if s.Kind != vim.BlockStorage || s.Image == "" && s.ImageFile == "" && s.VIMImageID == "" || !mounted(spec, s.ID) {
 			continue
 		}
-		img, err := d.imageOf(ctx, spec.Package, &vim.Compute{Image: s.Image, ImageFile: s.ImageFile,
-			DiskFormat: s.DiskFormat, ContainerFormat: s.ContainerFormat})
+		img, err := d.grantedImage(ctx, s.VIMImageID)
+		if img == "" && err == nil {
+			img, err = d.imageOf(ctx, spec.Package, &vim.Compute{Image: s.Image, ImageFile: s.ImageFile,
+				DiskFormat: s.DiskFormat, ContainerFormat: s.ContainerFormat})
+		}
 		if err != nil {
 			return fmt.Errorf("storage %s: %w", s.ID, err)
 		}
