@@ -215,9 +215,15 @@ func (s *Service) eachReference(ctx context.Context, f query.Filter, fn func(sto
 // newer than the listing and are left alone; those the listing no longer
 // has are released; gone ones older than GonePruneAfter are dropped.
 // Each instance is its own transaction, so a long listing holds no lock.
+// An empty source reconciles every reference, whoever told of it: for a
+// process that follows one VNFM, which is then the truth for all of them
+// (also for references recorded under an address it had before).
 func (s *Service) Reconcile(ctx context.Context, source string, live map[string]string, listedAt time.Time) error {
 	var stale []store.Item[Reference]
-	f := query.Filter{{Path: []string{"source"}, Op: query.Eq, Values: []string{source}}}
+	var f query.Filter
+	if source != "" {
+		f = query.Filter{{Path: []string{"source"}, Op: query.Eq, Values: []string{source}}}
+	}
 	if err := s.eachReference(ctx, f, func(it store.Item[Reference]) error {
 		if _, ok := live[it.ID]; !ok && !newer(it.Meta, listedAt) {
 			stale = append(stale, it)

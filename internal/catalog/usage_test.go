@@ -176,7 +176,8 @@ func TestUsage_Reconcile(t *testing.T) {
 				t.Fatalf("a: %+v %v", a.Doc, err)
 			}
 			mustDo(t, s.Reconcile(ctx, "vnfm-a", nil, time.Now()))
-			mustDo(t, s.Reconcile(ctx, "vnfm-b", nil, time.Now()))
+			wantUsage(t, s, id, InUse) // vnfm-b's
+			mustDo(t, s.Reconcile(ctx, "", nil, time.Now()))
 			wantUsage(t, s, id, NotInUse)
 			// Long-gone references are pruned.
 			mustDo(t, s.Reconcile(ctx, "vnfm-a", nil, time.Now().Add(GonePruneAfter+time.Minute)))

@@ -190,7 +190,9 @@ func (u *Usage) Sync(ctx context.Context) error {
 	for _, in := range insts {
 		live[in.ID] = in.VnfdID
 	}
-	if err := u.cat.Reconcile(ctx, u.source, live, listedAt); err != nil {
+	// The NFVO follows one VNFM: its list is the truth for every
+	// reference, also those recorded under an earlier --vnfm-url.
+	if err := u.cat.Reconcile(ctx, "", live, listedAt); err != nil {
 		return fmt.Errorf("reconcile: %w", err)
 	}
 	u.log.Info("package usage in step with the VNFM", "vnfm", u.source, "instances", len(insts))
