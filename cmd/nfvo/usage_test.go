@@ -269,3 +269,38 @@ func serve(t *testing.T, cmd *cobra.Command, addr string, args ...string) func()
 		}
 	}
 }
+
+func TestUsageFlags(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		f       usageFlags
+		wantErr bool
+		oauth   bool
+	}{
+		{f: usageFlags{vnfmURL: "http://vnfm:9890"}},
+		{f: usageFlags{vnfmURL: "http://vnfm:9890/", vnfmClient: "nfvo:s3cret"}, oauth: true},
+		{f: usageFlags{vnfmURL: "http://vnfm", vnfmClient: "a:b", vnfmTokenURL: "https://as/token"}, oauth: true},
+		{f: usageFlags{vnfmURL: "http://vnfm", vnfmClient: "nfvo"}, wantErr: true},
+		{f: usageFlags{vnfmURL: "http://vnfm", vnfmClient: "a:b", vnfmTokenURL: "ftp://x"}, wantErr: true},
+	} {
+		hc, err := tt.f.httpClient()
+		if (err != nil) != tt.wantErr {
+			t.Errorf("%+v: err %v", tt.f, err)
+		}
+		if err != nil {
+			continue
+		}
+		if _, isOAuth := hc.Transport.(*auth.Transport); isOAuth != tt.oauth {
+			t.Errorf("%+v: OAuth transport %v, want %v", tt.f, isOAuth, tt.oauth)
+		}
+	}
+	for listen, want := range map[string]string{"0.0.0.0:9880": "127.0.0.1:9880", ":9880": "127.0.0.1:9880",
+		"[::]:9880": "127.0.0.1:9880", "nfvo.example:9880": "nfvo.example:9880", "10.0.0.2:1": "10.0.0.2:1"} {
+		if got := reachable(listen); got != want {
+			t.Errorf("reachable(%q) = %q, want %q", listen, got, want)
+		}
+	}
+	if a, b := callbackPassword([]byte("key-1")), callbackPassword([]byte("key-2")); a == b || len(a) < 40 {
+		t.Errorf("callback passwords %q %q", a, b)
+	}
+}
