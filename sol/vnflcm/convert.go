@@ -84,6 +84,9 @@ func infoToWire(i *lcm.InstantiatedInfo) *InstantiatedVnfInfo {
 	for _, c := range i.VNFCs {
 		w.VnfcResourceInfo = append(w.VnfcResourceInfo, VnfcResourceInfo{ID: c.ID, VduID: c.VDUID,
 			ComputeResource: ResourceHandle{VimConnectionID: vimID, ResourceID: c.ResourceID, VimLevelResourceType: c.ResourceType}})
+		// a VNFC of a stopped VNF still listed is kept by the VIM, powered off
+		w.VnfcInfo = append(w.VnfcInfo, VnfcInfo{ID: c.ID, VduID: c.VDUID, VnfcResourceInfoID: c.ID,
+			VnfcState: string(i.OperationalState)})
 	}
 	for _, l := range i.VirtualLinks {
 		w.VirtualLinkResourceInfo = append(w.VirtualLinkResourceInfo, VnfVirtualLinkResourceInfo{ID: l.ID,

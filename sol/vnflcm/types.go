@@ -63,6 +63,7 @@ type InstantiatedVnfInfo struct {
 	ScaleStatus                []ScaleInfo                  `json:"scaleStatus,omitempty"`
 	ExtCpInfo                  []VnfExtCpInfo               `json:"extCpInfo,omitempty"`
 	VnfcResourceInfo           []VnfcResourceInfo           `json:"vnfcResourceInfo,omitempty"`
+	VnfcInfo                   []VnfcInfo                   `json:"vnfcInfo,omitempty"`
 	VirtualLinkResourceInfo    []VnfVirtualLinkResourceInfo `json:"virtualLinkResourceInfo,omitempty"`
 	VirtualStorageResourceInfo []VirtualStorageResourceInfo `json:"virtualStorageResourceInfo,omitempty"`
 }
@@ -86,6 +87,17 @@ type VnfcResourceInfo struct {
 	VduID           string         `json:"vduId"`
 	ComputeResource ResourceHandle `json:"computeResource"`
 	Metadata        map[string]any `json:"metadata,omitempty"`
+}
+
+// VnfcInfo is the state of one VNFC instance (SOL 003 VnfcInfo, clause 5.5.3.23 in v3.3.1).
+// ETSI's JSON schemas we check against lack it, though their notifications refer to it
+// (vnfcInfoModifications); it is one entry per vnfcResourceInfo.
+type VnfcInfo struct {
+	ID                 string `json:"id"`
+	VduID              string `json:"vduId"`
+	VnfcResourceInfoID string `json:"vnfcResourceInfoId,omitempty"`
+	// VnfcState is STARTED or STOPPED.
+	VnfcState string `json:"vnfcState"`
 }
 
 // VnfVirtualLinkResourceInfo is a virtual link's network resource.

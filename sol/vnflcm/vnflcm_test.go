@@ -277,6 +277,29 @@ func (b *testBundle) wantVNFCs(t *testing.T, path string, n int) {
 	if got := len(info["vnfcResourceInfo"].([]any)); got != n {
 		t.Fatalf("%d VNFCs, want %d", got, n)
 	}
+	wantVnfcInfo(t, info)
+}
+
+// wantVnfcInfo checks that vnfcInfo has one entry per vnfcResourceInfo, of its VDU, in the
+// VNF's state.
+func wantVnfcInfo(t *testing.T, info map[string]any) {
+	t.Helper()
+	vdus := map[string]any{}
+	res, _ := info["vnfcResourceInfo"].([]any)
+	for _, r := range res {
+		vdus[r.(map[string]any)["id"].(string)] = r.(map[string]any)["vduId"]
+	}
+	list, _ := info["vnfcInfo"].([]any)
+	if len(list) != len(res) {
+		t.Fatalf("%d vnfcInfo for %d vnfcResourceInfo: %v", len(list), len(res), info["vnfcInfo"])
+	}
+	for _, e := range list {
+		c := e.(map[string]any)
+		rid, _ := c["vnfcResourceInfoId"].(string)
+		if vdu, ok := vdus[rid]; !ok || c["vduId"] != vdu || c["vnfcState"] != info["vnfState"] {
+			t.Errorf("vnfcInfo %v: want a vnfcResourceInfo of vdu %v, state %v", c, vdu, info["vnfState"])
+		}
+	}
 }
 
 func TestLifecycleV2(t *testing.T) {
