@@ -224,8 +224,15 @@ func (s *Service) Reconcile(ctx context.Context, source string, live map[string]
 	if source != "" {
 		f = query.Filter{{Path: []string{"source"}, Op: query.Eq, Values: []string{source}}}
 	}
+	// settled are the listed instances recorded as listed (or gone): in a
+	// steady state all of them, and they need no transaction.
+	settled := map[string]bool{}
 	if err := s.eachReference(ctx, f, func(it store.Item[Reference]) error {
-		if _, ok := live[it.ID]; !ok && !newer(it.Meta, listedAt) {
+		vnfdID, ok := live[it.ID]
+		switch {
+		case ok:
+			settled[it.ID] = it.Doc.Gone || it.Doc.VNFDID == vnfdID
+		case !newer(it.Meta, listedAt):
 			stale = append(stale, it)
 		}
 		return nil
@@ -234,7 +241,9 @@ func (s *Service) Reconcile(ctx context.Context, source string, live map[string]
 	}
 	var errs []error
 	for id, vnfdID := range live {
-		errs = append(errs, s.use(ctx, Reference{InstanceID: id, VNFDID: vnfdID, Source: source}, listedAt))
+		if !settled[id] {
+			errs = append(errs, s.use(ctx, Reference{InstanceID: id, VNFDID: vnfdID, Source: source}, listedAt))
+		}
 	}
 	for _, it := range stale {
 		if !it.Doc.Gone {

@@ -29,7 +29,7 @@ var usageBackends = []struct {
 
 // usageService is a catalogue on dsn with one onboarded package, whose id
 // it returns. Jobs are not worked: the test processes the package itself.
-func usageService(t *testing.T, dsn string) (*Service, string) {
+func usageService(t testing.TB, dsn string) (*Service, string) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, dsn, "")
@@ -78,7 +78,7 @@ func wantUsage(t *testing.T, s *Service, id string, want UsageState) {
 	}
 }
 
-func mustDo(t *testing.T, err error) {
+func mustDo(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -229,6 +229,29 @@ func TestUsage_Concurrent(t *testing.T) {
 				mustDo(t, s.Release(ctx, fmt.Sprintf("r%d-i0", round), "v"))
 				wantUsage(t, s, id, NotInUse)
 			}
+		})
+	}
+}
+
+// BenchmarkReconcile reconciles a listing of 2,000 instances of one
+// package: first against no references (each is recorded and the package
+// recounted), then again in the steady state, which needs no transaction.
+func BenchmarkReconcile(b *testing.B) {
+	for _, be := range usageBackends {
+		b.Run(be.name, func(b *testing.B) {
+			s, _ := usageService(b, be.dsn(b))
+			live := map[string]string{}
+			for i := range 2000 {
+				live[fmt.Sprintf("i%05d", i)] = usageVNFD
+			}
+			ctx := context.Background()
+			start := time.Now()
+			mustDo(b, s.Reconcile(ctx, "v", live, time.Now()))
+			first := time.Since(start)
+			for b.Loop() {
+				mustDo(b, s.Reconcile(ctx, "v", live, time.Now()))
+			}
+			b.ReportMetric(float64(first.Milliseconds()), "first-ms")
 		})
 	}
 }
