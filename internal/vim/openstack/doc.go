@@ -10,8 +10,11 @@
 //     driver keeps no state besides the Handle, which names the stack;
 //   - Delete is one stack delete that Heat carries through in dependency order (ports before
 //     networks, servers before server groups), retried by a repeated Delete;
-//   - Scale and Operate change one parameter per VDU (a stack PATCH) of an OS::Heat::ResourceGroup,
+//   - Scale changes one parameter per VDU (a stack PATCH) of an OS::Heat::ResourceGroup,
 //     which adds or removes the highest-indexed members with their ports;
+//   - Operate records the stopped state as a stack parameter, then powers the servers off or
+//     on through Nova (os-stop, os-start): a stopped VNF keeps its servers, ports and volumes;
+//     a Scale while stopped changes only the desired count, which the start applies;
 //   - Heal marks the member of the VNFC unhealthy and updates the stack, so Heat replaces its
 //     server and ports in place, under the same name.
 //
@@ -36,8 +39,8 @@
 // storage's size (from its image when it has one) and an OS::Cinder::VolumeAttachment to the
 // member's server, in the same nested template. A volume is named <server name>-<storage>,
 // carries the instance, VDU, storage and server name in its metadata (Observe lists the
-// volumes by it) and goes with its member: on scale in, on stop (Operate), on heal (the
-// member is made anew) and with the stack. Each member has its own volume even for a storage
+// volumes by it) and goes with its member: on scale in, on heal (the member is made anew)
+// and with the stack; a stop keeps it. Each member has its own volume even for a storage
 // not marked per VNFC instance, as a volume attaches to one server. Storage is claimed only
 // when the Keystone catalogue has a block storage service; file and object storage are not
 // made.
