@@ -20,6 +20,7 @@ import (
 	"github.com/cadenza-mano/cadenza/internal/catalog/csartest"
 	"github.com/cadenza-mano/cadenza/internal/lcm"
 	"github.com/cadenza-mano/cadenza/internal/notify"
+	"github.com/cadenza-mano/cadenza/internal/testenv"
 	"github.com/cadenza-mano/cadenza/internal/vim"
 	"github.com/cadenza-mano/cadenza/sol/vnflcm"
 	"github.com/cadenza-mano/cadenza/sol/vnfpkgm"
@@ -42,10 +43,23 @@ const (
 // callback refuses notifications without its credentials.
 func TestPackageUsageFromTheVNFM(t *testing.T) {
 	t.Parallel()
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		packageUsageFromTheVNFM(t, nil)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		packageUsageFromTheVNFM(t, []string{"--db", testenv.Postgres(t)})
+	})
+}
+
+// packageUsageFromTheVNFM is the scenario, with the NFVO's database
+// chosen by dbArgs (none: SQLite under its data directory).
+func packageUsageFromTheVNFM(t *testing.T, dbArgs []string) {
 	nfvoAddr, vnfmAddr := freeAddr(t), freeAddr(t)
 	nfvoURL, vnfmURL := "http://"+nfvoAddr, "http://"+vnfmAddr
 	data := filepath.Join(t.TempDir(), "nfvo")
-	nfvoArgs := []string{"--data-dir", data, "--oauth-client", adminClient, "--oauth-client", vnfmToNFVO}
+	nfvoArgs := append([]string{"--data-dir", data, "--oauth-client", adminClient, "--oauth-client", vnfmToNFVO}, dbArgs...)
 	following := append(append([]string{}, nfvoArgs...), "--vnfm-url", vnfmURL, "--vnfm-client", nfvoToVNFM)
 
 	stopNFVO := serve(t, app.Command(spec()), nfvoAddr, nfvoArgs...)
