@@ -3,6 +3,7 @@ package sol013
 import (
 	"encoding/json"
 	"net/url"
+	"reflect"
 	"testing"
 )
 
@@ -44,6 +45,58 @@ func TestSelector_Apply(t *testing.T) {
 				t.Errorf("got  %s\nwant %s", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestSelector_ApplyRawMatchesDecoded checks that selecting on raw JSON,
+// decoded only where the paths reach, gives what selecting on the fully
+// decoded document gives, for documents with scalars last in objects and
+// arrays, escaped quotes and brackets in strings, and odd spacing.
+func TestSelector_ApplyRawMatchesDecoded(t *testing.T) {
+	t.Parallel()
+	docs := []string{
+		`{"id":"x","ext":{"a":1},"info":{"vnfcs":[{"vdu":"a","res":{"h":[1,2,{"k":null}]},"n":2}],"z":true},"links":{"self":"s"},"n":-1.5e3}`,
+		`{ "id" : "a\"}]" , "info" : { "vnfcs" : [ ] , "flavour" : "f\\" } , "ext" : [ {"a":"[{"} , 3 ] , "links" : { } , "b" : false }`,
+		`{"info":{"vnfcs":[1,"two",[3],{"res":"r"}]},"ext":null,"links":{"self":"\u007b"},"e":""}`,
+		`{"\u0069d":"escaped key","info":{},"ext":{"deep":{"deeper":{"deepest":[[[]]]}}}}`,
+	}
+	sel := Selection{Defaults: [][]string{{"ext"}, {"info", "vnfcs"}}, Mandatory: [][]string{{"links"}}}
+	queries := []string{"", "all_fields", "exclude_fields=links,info/vnfcs/res,ext/deep/deeper",
+		"fields=ext", "fields=info/vnfcs", "exclude_default&fields=ext", "fields=info/vnfcs/res,ext/deep"}
+	for _, doc := range docs {
+		for _, query := range queries {
+			q, _ := url.ParseQuery(query)
+			s, err := ParseSelector(q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := s.Apply(json.RawMessage(doc), sel)
+			if err != nil {
+				t.Fatalf("%s %q: %v", doc, query, err)
+			}
+			got, err := json.Marshal(out)
+			if err != nil {
+				t.Fatalf("%s %q: encode: %v", doc, query, err)
+			}
+			var decoded any
+			if err := json.Unmarshal([]byte(doc), &decoded); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range s.removals(sel.Defaults) {
+				if !s.listed(p) && !isMandatory(p, sel.Mandatory) {
+					deletePath(decoded, p)
+				}
+			}
+			if s.Fields != nil && !s.ExcludeDefault {
+				keepOnly(decoded, append(append([][]string(nil), s.Fields...), sel.Mandatory...), nil)
+			}
+			want, _ := json.Marshal(decoded)
+			// Raw members keep their spelling ("\u007b" for "{"): compare values.
+			var gotValue any
+			if err := json.Unmarshal(got, &gotValue); err != nil || !reflect.DeepEqual(gotValue, decoded) {
+				t.Errorf("%s %q:\ngot  %s\nwant %s", doc, query, got, want)
+			}
+		}
 	}
 }
 
