@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/cadenza-mano/cadenza/internal/query"
@@ -36,6 +38,10 @@ type Reference struct {
 
 var referenceSchema = query.SchemaOf(Reference{}).Column("id", "id", query.KindString)
 
+// reconcileBatch is how many instances one transaction of a
+// reconciliation records.
+const reconcileBatch = 200
+
 // GonePruneAfter is how long a Gone reference is kept to absorb late
 // notifications of its instance before reconciliation drops it.
 const GonePruneAfter = 24 * time.Hour
@@ -51,31 +57,63 @@ func (s *Service) Use(ctx context.Context, ref Reference) error {
 // use is Use that leaves alone a reference written after notAfter (when
 // not zero): what a notification recorded then is newer than a listing.
 func (s *Service) use(ctx context.Context, ref Reference, notAfter time.Time) error {
-	if ref.InstanceID == "" || ref.VNFDID == "" {
-		return fmt.Errorf("vnf package usage: instance and vnfdId are required: %w", ErrInvalidReference)
+	return s.useAll(ctx, []Reference{ref}, notAfter)
+}
+
+// useAll records refs in one transaction, then recounts once each package
+// whose references changed.
+func (s *Service) useAll(ctx context.Context, refs []Reference, notAfter time.Time) error {
+	for i := range refs {
+		if refs[i].InstanceID == "" || refs[i].VNFDID == "" {
+			return fmt.Errorf("vnf package usage: instance and vnfdId are required: %w", ErrInvalidReference)
+		}
+		refs[i].Gone = false
 	}
-	ref.Gone = false
 	return s.retryRace(ctx, func(ctx context.Context) error {
-		old, err := s.usage.Get(ctx, ref.InstanceID)
-		if errors.Is(err, store.ErrNotFound) {
-			ref.PackageID = s.packageIDOf(ctx, ref.VNFDID)
-			if _, err := s.usage.Create(ctx, ref.InstanceID, &ref); err != nil {
+		touched := map[string]bool{}
+		pkgIDs := map[string]string{}
+		for _, ref := range refs {
+			if _, ok := pkgIDs[ref.VNFDID]; !ok {
+				pkgIDs[ref.VNFDID] = s.packageIDOf(ctx, ref.VNFDID)
+			}
+			ref.PackageID = pkgIDs[ref.VNFDID]
+			prev, changed, err := s.record(ctx, ref, notAfter)
+			if err != nil {
 				return err
 			}
-			return s.refreshUsage(ctx, ref.VNFDID)
+			if changed {
+				touched[prev], touched[ref.VNFDID] = true, true
+			}
 		}
-		if err != nil {
-			return err
-		}
-		if old.Doc.Gone || old.Doc.VNFDID == ref.VNFDID || newer(old.Meta, notAfter) {
-			return nil
-		}
-		ref.PackageID = s.packageIDOf(ctx, ref.VNFDID)
-		if _, err := s.usage.UpdateFrom(ctx, old, func(r *Reference) error { *r = ref; return nil }); err != nil {
-			return err
-		}
-		return errors.Join(s.refreshUsage(ctx, old.Doc.VNFDID), s.refreshUsage(ctx, ref.VNFDID))
+		return s.refreshAll(ctx, touched)
 	})
+}
+
+// record writes ref unless the instance is recorded so, gone, or written
+// after notAfter. It returns the vnfdId the instance had ("" if none) and
+// whether it wrote.
+func (s *Service) record(ctx context.Context, ref Reference, notAfter time.Time) (string, bool, error) {
+	old, err := s.usage.Get(ctx, ref.InstanceID)
+	if errors.Is(err, store.ErrNotFound) {
+		_, err := s.usage.Create(ctx, ref.InstanceID, &ref)
+		return "", err == nil, err
+	}
+	if err != nil || old.Doc.Gone || old.Doc.VNFDID == ref.VNFDID || newer(old.Meta, notAfter) {
+		return "", false, err
+	}
+	_, err = s.usage.UpdateFrom(ctx, old, func(r *Reference) error { *r = ref; return nil })
+	return old.Doc.VNFDID, err == nil, err
+}
+
+// refreshAll recounts the packages of vnfdIDs in vnfdId order, so that
+// transactions recounting several packages take their rows in one order.
+func (s *Service) refreshAll(ctx context.Context, vnfdIDs map[string]bool) error {
+	for _, v := range slices.Sorted(maps.Keys(vnfdIDs)) {
+		if err := s.refreshUsage(ctx, v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Release records that instance id is gone and brings its package's usage
@@ -240,10 +278,16 @@ func (s *Service) Reconcile(ctx context.Context, source string, live map[string]
 		return err
 	}
 	var errs []error
+	var todo []Reference
 	for id, vnfdID := range live {
 		if !settled[id] {
-			errs = append(errs, s.use(ctx, Reference{InstanceID: id, VNFDID: vnfdID, Source: source}, listedAt))
+			todo = append(todo, Reference{InstanceID: id, VNFDID: vnfdID, Source: source})
 		}
+	}
+	// In batches: a transaction and a recount per instance made the
+	// first reconciliation of a large VNFM slow.
+	for batch := range slices.Chunk(todo, reconcileBatch) {
+		errs = append(errs, s.useAll(ctx, batch, listedAt))
 	}
 	for _, it := range stale {
 		if !it.Doc.Gone {
