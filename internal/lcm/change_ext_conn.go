@@ -14,16 +14,17 @@ import (
 // request whose links cannot be merged into the instance's is refused
 // before an operation starts.
 func (s *Service) ChangeExtConn(ctx context.Context, id string, req ChangeExtConnRequest, params json.RawMessage) (store.Item[OpOcc], error) {
-	inst, err := s.instance(ctx, id, Instantiated)
+	held, err := s.instance(ctx, id, Instantiated)
 	if err != nil {
 		return store.Item[OpOcc]{}, err
 	}
+	inst := &held.Doc
 	if inst.Instantiated != nil {
 		if _, err := mergeExtLinks(inst.Instantiated.ExtVirtualLinks, req.ExtVirtualLinks); err != nil {
 			return store.Item[OpOcc]{}, err
 		}
 	}
-	return s.start(ctx, id, startSpec{op: OpChangeExtConn, req: Request{ChangeExtConn: &req}, params: params, want: Instantiated})
+	return s.start(ctx, id, startSpec{held: held, op: OpChangeExtConn, req: Request{ChangeExtConn: &req}, params: params, want: Instantiated})
 }
 
 // changeExtConn merges the request's external virtual links into the

@@ -10,10 +10,11 @@ import (
 
 // ChangeFlavour starts moving an instance to another deployment flavour.
 func (s *Service) ChangeFlavour(ctx context.Context, id string, req ChangeFlavourRequest, params json.RawMessage) (store.Item[OpOcc], error) {
-	inst, err := s.instance(ctx, id, Instantiated)
+	held, err := s.instance(ctx, id, Instantiated)
 	if err != nil {
 		return store.Item[OpOcc]{}, err
 	}
+	inst := &held.Doc
 	if req.FlavourID == inst.Instantiated.FlavourID {
 		return store.Item[OpOcc]{}, fmt.Errorf("vnf instance %s already has flavour %s: %w", id, req.FlavourID, ErrState)
 	}
@@ -24,7 +25,7 @@ func (s *Service) ChangeFlavour(ctx context.Context, id string, req ChangeFlavou
 	if err != nil {
 		return store.Item[OpOcc]{}, err
 	}
-	return s.start(ctx, id, startSpec{op: OpChangeFlavour, req: Request{ChangeFlavour: &req}, params: params, want: Instantiated})
+	return s.start(ctx, id, startSpec{held: held, op: OpChangeFlavour, req: Request{ChangeFlavour: &req}, params: params, want: Instantiated})
 }
 
 func (s *Service) changeFlavour(ctx context.Context, op *OpOcc, inst *VNFInstance) (outcome, error) {

@@ -11,15 +11,16 @@ import (
 // (v2's change_vnfpkg), keeping its flavour and scale levels; the new VNFD
 // must have the flavour.
 func (s *Service) ChangeVNFPkg(ctx context.Context, id string, req ChangeVNFPkgRequest, params json.RawMessage) (store.Item[OpOcc], error) {
-	inst, err := s.instance(ctx, id, Instantiated)
+	held, err := s.instance(ctx, id, Instantiated)
 	if err != nil {
 		return store.Item[OpOcc]{}, err
 	}
+	inst := &held.Doc
 	err = s.check(ctx, req.VNFDID, inst.Instantiated.FlavourID, func(*target) error { return nil })
 	if err != nil {
 		return store.Item[OpOcc]{}, err
 	}
-	return s.start(ctx, id, startSpec{op: OpChangeVNFPkg, req: Request{ChangeVNFPkg: &req}, params: params, want: Instantiated})
+	return s.start(ctx, id, startSpec{held: held, op: OpChangeVNFPkg, req: Request{ChangeVNFPkg: &req}, params: params, want: Instantiated})
 }
 
 func (s *Service) changeVNFPkg(ctx context.Context, op *OpOcc, inst *VNFInstance) (outcome, error) {

@@ -12,16 +12,17 @@ import (
 // Heal starts replacing VNFC instances (all of them when req names none).
 // Every named VNFC must be one of the instance's.
 func (s *Service) Heal(ctx context.Context, id string, req HealRequest, params json.RawMessage) (store.Item[OpOcc], error) {
-	inst, err := s.instance(ctx, id, Instantiated)
+	held, err := s.instance(ctx, id, Instantiated)
 	if err != nil {
 		return store.Item[OpOcc]{}, err
 	}
+	inst := &held.Doc
 	for _, c := range req.VNFCIDs {
 		if !slices.ContainsFunc(inst.Instantiated.VNFCs, func(r VNFCResource) bool { return r.ID == c }) {
 			return store.Item[OpOcc]{}, fmt.Errorf("vnf instance %s has no vnfc %q: %w", id, c, ErrInvalid)
 		}
 	}
-	return s.start(ctx, id, startSpec{op: OpHeal, req: Request{Heal: &req}, params: params, want: Instantiated})
+	return s.start(ctx, id, startSpec{held: held, op: OpHeal, req: Request{Heal: &req}, params: params, want: Instantiated})
 }
 
 // heal asks the VIM to replace the VNFCs; ones already replaced count as

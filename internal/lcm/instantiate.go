@@ -13,10 +13,11 @@ import (
 // level and parameters are checked against the VNFD first, so a request
 // that cannot work is refused synchronously.
 func (s *Service) Instantiate(ctx context.Context, id string, req InstantiateRequest, params json.RawMessage) (store.Item[OpOcc], error) {
-	inst, err := s.instance(ctx, id, NotInstantiated)
+	held, err := s.instance(ctx, id, NotInstantiated)
 	if err != nil {
 		return store.Item[OpOcc]{}, err
 	}
+	inst := &held.Doc
 	if err := s.check(ctx, inst.VNFDID, req.FlavourID, func(t *target) error {
 		levels, err := InitialLevels(t.fl, req.InstantiationLevelID)
 		if err != nil {
@@ -27,7 +28,7 @@ func (s *Service) Instantiate(ctx context.Context, id string, req InstantiateReq
 	}); err != nil {
 		return store.Item[OpOcc]{}, err
 	}
-	return s.start(ctx, id, startSpec{op: OpInstantiate, req: Request{Instantiate: &req},
+	return s.start(ctx, id, startSpec{held: held, op: OpInstantiate, req: Request{Instantiate: &req},
 		params: params, want: NotInstantiated})
 }
 

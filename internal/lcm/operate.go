@@ -12,17 +12,18 @@ import (
 // Operate starts changing the operational state of an instance; asking for
 // the state it is already in is a conflict.
 func (s *Service) Operate(ctx context.Context, id string, req OperateRequest, params json.RawMessage) (store.Item[OpOcc], error) {
-	inst, err := s.instance(ctx, id, Instantiated)
+	held, err := s.instance(ctx, id, Instantiated)
 	if err != nil {
 		return store.Item[OpOcc]{}, err
 	}
+	inst := &held.Doc
 	if req.ChangeStateTo != Started && req.ChangeStateTo != Stopped {
 		return store.Item[OpOcc]{}, fmt.Errorf("changeStateTo %q: %w", req.ChangeStateTo, ErrInvalid)
 	}
 	if inst.Instantiated.OperationalState == req.ChangeStateTo {
 		return store.Item[OpOcc]{}, fmt.Errorf("vnf instance %s is already %s: %w", id, req.ChangeStateTo, ErrState)
 	}
-	return s.start(ctx, id, startSpec{op: OpOperate, req: Request{Operate: &req}, params: params, want: Instantiated})
+	return s.start(ctx, id, startSpec{held: held, op: OpOperate, req: Request{Operate: &req}, params: params, want: Instantiated})
 }
 
 // operate drives the VNF to the requested state; a GRACEFUL stop first

@@ -10,10 +10,11 @@ import (
 
 // Scale starts scaling one aspect of an INSTANTIATED instance out or in.
 func (s *Service) Scale(ctx context.Context, id string, req ScaleRequest, params json.RawMessage) (store.Item[OpOcc], error) {
-	inst, err := s.instance(ctx, id, Instantiated)
+	held, err := s.instance(ctx, id, Instantiated)
 	if err != nil {
 		return store.Item[OpOcc]{}, err
 	}
+	inst := &held.Doc
 	err = s.check(ctx, inst.VNFDID, inst.Instantiated.FlavourID, func(t *target) error {
 		_, err := ScaleLevels(t.fl, inst.Instantiated.ScaleStatus, req)
 		return err
@@ -21,16 +22,17 @@ func (s *Service) Scale(ctx context.Context, id string, req ScaleRequest, params
 	if err != nil {
 		return store.Item[OpOcc]{}, err
 	}
-	return s.start(ctx, id, startSpec{op: OpScale, req: Request{Scale: &req}, params: params, want: Instantiated})
+	return s.start(ctx, id, startSpec{held: held, op: OpScale, req: Request{Scale: &req}, params: params, want: Instantiated})
 }
 
 // ScaleToLevel starts scaling an INSTANTIATED instance to an instantiation
 // level or to per-aspect levels.
 func (s *Service) ScaleToLevel(ctx context.Context, id string, req ScaleToLevelRequest, params json.RawMessage) (store.Item[OpOcc], error) {
-	inst, err := s.instance(ctx, id, Instantiated)
+	held, err := s.instance(ctx, id, Instantiated)
 	if err != nil {
 		return store.Item[OpOcc]{}, err
 	}
+	inst := &held.Doc
 	err = s.check(ctx, inst.VNFDID, inst.Instantiated.FlavourID, func(t *target) error {
 		_, err := TargetLevels(t.fl, inst.Instantiated.ScaleStatus, req)
 		return err
@@ -38,7 +40,7 @@ func (s *Service) ScaleToLevel(ctx context.Context, id string, req ScaleToLevelR
 	if err != nil {
 		return store.Item[OpOcc]{}, err
 	}
-	return s.start(ctx, id, startSpec{op: OpScaleToLevel, req: Request{ScaleToLevel: &req}, params: params, want: Instantiated})
+	return s.start(ctx, id, startSpec{held: held, op: OpScaleToLevel, req: Request{ScaleToLevel: &req}, params: params, want: Instantiated})
 }
 
 // scale sets every VDU to its count at the target levels. The target is

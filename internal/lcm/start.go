@@ -18,6 +18,9 @@ type startSpec struct {
 	params json.RawMessage
 	// want is the instantiation state the operation needs.
 	want InstantiationState
+	// held is the instance as the request's checks read it; the transaction writes from it
+	// unless another writer came between, which saves reading it again.
+	held store.Item[VNFInstance]
 }
 
 // start records the operation occurrence (STARTING), marks the instance
@@ -29,7 +32,7 @@ func (s *Service) start(ctx context.Context, instID string, st startSpec) (store
 		StateEnteredTime: now, VNFInstanceID: instID, Params: st.params, Request: st.req}
 	var out store.Item[OpOcc]
 	err := s.db.Tx(ctx, func(ctx context.Context) error {
-		inst, err := s.instances.Update(ctx, instID, 0, func(inst *VNFInstance) error {
+		busy := func(inst *VNFInstance) error {
 			if inst.ActiveOpOccID != "" {
 				return fmt.Errorf("vnf instance %s: operation %s: %w", instID, inst.ActiveOpOccID, ErrBusy)
 			}
@@ -40,7 +43,14 @@ func (s *Service) start(ctx context.Context, instID string, st startSpec) (store
 			op.Before = inst.Instantiated
 			inst.ActiveOpOccID = op.ID
 			return nil
-		})
+		}
+		var inst store.Item[VNFInstance]
+		var err error
+		if st.held.ID == instID {
+			inst, err = s.instances.UpdateFrom(ctx, st.held, busy)
+		} else {
+			inst, err = s.instances.Update(ctx, instID, 0, busy)
+		}
 		if err != nil {
 			return err
 		}
@@ -63,16 +73,16 @@ func (s *Service) start(ctx context.Context, instID string, st startSpec) (store
 
 // instance reads an instance for a request's checks; the transaction of
 // start checks its state again.
-func (s *Service) instance(ctx context.Context, id string, want InstantiationState) (*VNFInstance, error) {
+func (s *Service) instance(ctx context.Context, id string, want InstantiationState) (store.Item[VNFInstance], error) {
 	it, err := s.instances.Get(ctx, id)
 	if err != nil {
-		return nil, err
+		return it, err
 	}
 	if it.Doc.InstantiationState != want {
-		return nil, fmt.Errorf("vnf instance %s is %s, not %s: %w", id, it.Doc.InstantiationState, want, ErrState)
+		return it, fmt.Errorf("vnf instance %s is %s, not %s: %w", id, it.Doc.InstantiationState, want, ErrState)
 	}
 	if it.Doc.ActiveOpOccID != "" {
-		return nil, fmt.Errorf("vnf instance %s: operation %s: %w", id, it.Doc.ActiveOpOccID, ErrBusy)
+		return it, fmt.Errorf("vnf instance %s: operation %s: %w", id, it.Doc.ActiveOpOccID, ErrBusy)
 	}
-	return &it.Doc, nil
+	return it, nil
 }

@@ -13,7 +13,8 @@ import (
 // request's timeout (the time SOL 003 gives the VNF to finish its work)
 // before the resources go; FORCEFUL removes them at once.
 func (s *Service) Terminate(ctx context.Context, id string, req TerminateRequest, params json.RawMessage) (store.Item[OpOcc], error) {
-	if _, err := s.instance(ctx, id, Instantiated); err != nil {
+	held, err := s.instance(ctx, id, Instantiated)
+	if err != nil {
 		return store.Item[OpOcc]{}, err
 	}
 	if req.Type == "" {
@@ -22,7 +23,7 @@ func (s *Service) Terminate(ctx context.Context, id string, req TerminateRequest
 	if req.Type != Graceful && req.Type != Forceful {
 		return store.Item[OpOcc]{}, fmt.Errorf("terminationType %q: %w", req.Type, ErrInvalid)
 	}
-	return s.start(ctx, id, startSpec{op: OpTerminate, req: Request{Terminate: &req}, params: params, want: Instantiated})
+	return s.start(ctx, id, startSpec{held: held, op: OpTerminate, req: Request{Terminate: &req}, params: params, want: Instantiated})
 }
 
 // terminate deletes everything of the VNF; deleting what is gone succeeds.

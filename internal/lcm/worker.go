@@ -59,11 +59,13 @@ func (s *Service) run(ctx context.Context, id string, complete func(context.Cont
 	}
 	// An operation retried after its grant was refused has none yet: it
 	// asks again rather than touch the VIM ungranted.
+	var inst *store.Item[VNFInstance] // as the grant left it; the step reads it otherwise
 	if op.State == Starting || (op.State == Processing && op.GrantID == "") {
-		if it, err = s.grant(ctx, it); err != nil {
+		var granted store.Item[VNFInstance]
+		if it, granted, err = s.grant(ctx, it); err != nil {
 			return s.failed(ctx, op, err, complete)
 		}
-		op = it.Doc
+		op, inst = it.Doc, &granted
 	}
 	if op.State != Processing && op.State != RollingBack {
 		return s.db.Tx(ctx, complete)
@@ -71,7 +73,7 @@ func (s *Service) run(ctx context.Context, id string, complete func(context.Cont
 	if op.IsCancelPending {
 		return s.failed(ctx, op, ErrCancelled, complete)
 	}
-	out, err := s.cancellableStep(ctx, &op)
+	out, err := s.cancellableStep(ctx, &op, inst)
 	if err != nil {
 		return s.failed(ctx, op, err, complete)
 	}
@@ -89,13 +91,13 @@ const cancelPoll = 250 * time.Millisecond
 // ErrCancelled, when a cancel of the operation is requested, so a cancel
 // interrupts a VIM call in flight. The VIM may be left part way; retry
 // and rollback reconcile from there.
-func (s *Service) cancellableStep(ctx context.Context, op *OpOcc) (outcome, error) {
+func (s *Service) cancellableStep(ctx context.Context, op *OpOcc, inst *store.Item[VNFInstance]) (outcome, error) {
 	stepCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	done := make(chan struct{})
 	defer close(done)
 	go s.watchCancel(stepCtx, op.ID, cancel, done)
-	out, err := s.step(stepCtx, op)
+	out, err := s.step(stepCtx, op, inst)
 	if err != nil && errors.Is(context.Cause(stepCtx), ErrCancelled) {
 		return out, fmt.Errorf("%w: %v", ErrCancelled, err)
 	}
@@ -122,13 +124,18 @@ func (s *Service) watchCancel(ctx context.Context, id string, cancel context.Can
 	}
 }
 
-// step runs the operation's (or its rollback's) reconciling step.
-func (s *Service) step(ctx context.Context, op *OpOcc) (outcome, error) {
-	it, err := s.instances.Get(ctx, op.VNFInstanceID)
-	if err != nil {
-		return outcome{}, err
+// step runs the operation's (or its rollback's) reconciling step on the
+// instance held, or read when nil. Nothing else writes an instance while
+// an operation holds it, so the copy the grant wrote is current.
+func (s *Service) step(ctx context.Context, op *OpOcc, held *store.Item[VNFInstance]) (outcome, error) {
+	if held == nil {
+		it, err := s.instances.Get(ctx, op.VNFInstanceID)
+		if err != nil {
+			return outcome{}, err
+		}
+		held = &it
 	}
-	inst := &it.Doc
+	inst := &held.Doc
 	if op.State == RollingBack {
 		return s.rollback(ctx, op, inst)
 	}
@@ -153,22 +160,23 @@ func (s *Service) step(ctx context.Context, op *OpOcc) (outcome, error) {
 	return outcome{}, fmt.Errorf("operation %s has no worker: %w", op.Operation, ErrInvalid)
 }
 
-// grant asks for the operation's resources and moves it to PROCESSING.
+// grant asks for the operation's resources and moves it to PROCESSING. It
+// returns the occurrence and the instance as it left them.
 // When the grant names VIMs, they become the instance's: an instantiation
 // runs on them, and later operations find them added.
-func (s *Service) grant(ctx context.Context, cur store.Item[OpOcc]) (store.Item[OpOcc], error) {
+func (s *Service) grant(ctx context.Context, cur store.Item[OpOcc]) (store.Item[OpOcc], store.Item[VNFInstance], error) {
 	op := cur.Doc
 	inst, err := s.instances.Get(ctx, op.VNFInstanceID)
 	if err != nil {
-		return cur, err
+		return cur, inst, err
 	}
 	req, err := s.grantRequest(ctx, op, inst.Doc)
 	if err != nil {
-		return cur, fmt.Errorf("grant request: %w", err)
+		return cur, inst, fmt.Errorf("grant request: %w", err)
 	}
 	g, err := s.opts.Granter.Grant(ctx, req)
 	if err != nil {
-		return cur, fmt.Errorf("grant: %w", err)
+		return cur, inst, fmt.Errorf("grant: %w", err)
 	}
 	var out store.Item[OpOcc]
 	err = s.db.Tx(ctx, func(ctx context.Context) error {
@@ -196,9 +204,9 @@ func (s *Service) grant(ctx context.Context, cur store.Item[OpOcc]) (store.Item[
 		return s.emitOpOn(ctx, out.Doc, inst.Doc)
 	})
 	if err != nil {
-		return cur, err
+		return cur, inst, err
 	}
-	return out, nil
+	return out, inst, nil
 }
 
 // useGrantedVIMs records the grant's VIM connections on the instance: an
