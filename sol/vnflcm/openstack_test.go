@@ -38,8 +38,8 @@ const (
 
 // TestOpenStackLifecycleV2 runs the VM VNF through /vnflcm/v2 on the real
 // OpenStack: instantiate on an external network, scale out, heal one VNFC,
-// scale in, change the external connectivity to a second network,
-// terminate. The servers, ports, networks, server group and security groups
+// scale in, stop and start, change the external connectivity to a second
+// network, terminate. The servers, ports, networks, server group and security groups
 // are checked through the OpenStack APIs after each step, the external CP's
 // port on the network its link names, and nothing of the VNF is left at the
 // end.
@@ -105,6 +105,17 @@ func TestOpenStackLifecycleV2(t *testing.T) {
 	c.wantServers(t, id, map[string]int{"web": 1, "app": 1, "db": 1})
 	c.wantPorts(t, id, 5)
 	c.wantExtPorts(t, id, netA, 1)
+
+	// A stop powers the servers off and keeps them; a start powers the same ones on.
+	kept := c.serverIDs(t, id)
+	b.slowTask(t, path+"/operate", `{"changeStateTo":"STOPPED","stopType":"FORCEFUL"}`)
+	c.wantKept(t, id, kept, "SHUTOFF")
+	b.wantVNFCs(t, path, 3)
+	b.wantState(t, path, "STOPPED")
+	b.slowTask(t, path+"/operate", `{"changeStateTo":"STARTED"}`)
+	c.wantKept(t, id, kept, "ACTIVE")
+	b.wantVNFCs(t, path, 3)
+	b.wantState(t, path, "STARTED")
 
 	// The link keeps its id and names netB: the external CP's port moves there.
 	b.slowTask(t, path+"/change_ext_conn", `{"extVirtualLinks":`+extLinks(netB)+`}`)
@@ -233,6 +244,30 @@ func (c *cloud) serverIDs(t *testing.T, id string) map[string]string {
 		out[s.Name] = s.ID
 	}
 	return out
+}
+
+// wantKept checks that the VNF has exactly the servers of kept (name to id), each in status.
+func (c *cloud) wantKept(t *testing.T, id string, kept map[string]string, status string) {
+	t.Helper()
+	got := map[string]string{}
+	for _, s := range c.servers(t, id) {
+		got[s.Name] = s.ID
+		if s.Status != status {
+			t.Errorf("server %s is %s, want %s", s.Name, s.Status, status)
+		}
+	}
+	if !maps.Equal(got, kept) {
+		t.Errorf("servers %v, want the kept %v", got, kept)
+	}
+}
+
+// wantState checks the instance's vnfState.
+func (b *testBundle) wantState(t *testing.T, path, state string) {
+	t.Helper()
+	full := decode(t, b.do(t, http.MethodGet, path+"?fields=instantiatedVnfInfo", "").body)
+	if got := full["instantiatedVnfInfo"].(map[string]any)["vnfState"]; got != state {
+		t.Errorf("vnfState %v, want %s", got, state)
+	}
 }
 
 // wantServers checks the number of ACTIVE servers of each VDU.
