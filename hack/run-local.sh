@@ -36,7 +36,13 @@ print(json.dumps({"vims": [{
 PY
 )
 
-bin/nfvo --data-dir "$DATA/nfvo" --vims "$DATA/vims.json" &
+# The NFVO follows the VNFM's instances (package usageState) through its notifications; it
+# subscribes once the VNFM answers.
+nfvo_args=(--data-dir "$DATA/nfvo" --vims "$DATA/vims.json" --vnfm-url http://127.0.0.1:9890)
+if [ "$AUTH" = oauth2 ]; then
+	nfvo_args+=(--vnfm-client "cadenza:$SECRET")
+fi
+bin/nfvo "${nfvo_args[@]}" &
 nfvo=$!
 # The VNFM trusts tokens issued by the NFVO, so one token serves both, and
 # uses the same client to fetch packages from the NFVO.
