@@ -36,6 +36,11 @@ type FetchArgs struct {
 // Kind names the job kind in the queue.
 func (FetchArgs) Kind() string { return "catalog.fetch_package" }
 
+// InsertOpts bounds the tries of a download: see fetchMaxAttempts.
+func (FetchArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: fetchMaxAttempts}
+}
+
 type fetchWorker struct {
 	river.WorkerDefaults[FetchArgs]
 	s *Service

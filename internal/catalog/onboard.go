@@ -82,11 +82,7 @@ func (s *Service) spool(ctx context.Context, id string, r io.Reader) error {
 	}
 	tmp := s.zipPath(id) + ".part"
 	_ = os.Remove(tmp) // a crashed earlier upload's leftovers
-	limit := s.opts.CSAR.MaxPackageSize
-	if limit <= 0 {
-		limit = csar.DefaultMaxPackageSize
-	}
-	if _, err := csar.Spool(ctx, r, tmp, limit); err != nil {
+	if _, err := csar.Spool(ctx, r, tmp, s.maxPackageSize()); err != nil {
 		_ = os.Remove(tmp)
 		if csar.KindOf(err) == csar.KindLimit {
 			return fmt.Errorf("package %s: %w: %v", id, ErrTooLarge, err)
@@ -94,6 +90,14 @@ func (s *Service) spool(ctx context.Context, id string, r io.Reader) error {
 		return fmt.Errorf("package %s: store upload: %w", id, err)
 	}
 	return os.Rename(tmp, s.zipPath(id))
+}
+
+// maxPackageSize is the largest zip an upload may send.
+func (s *Service) maxPackageSize() int64 {
+	if s.opts.CSAR.MaxPackageSize <= 0 {
+		return csar.DefaultMaxPackageSize
+	}
+	return s.opts.CSAR.MaxPackageSize
 }
 
 // setState moves package id from one onboarding state to another, or fails

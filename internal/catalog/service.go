@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"net/http"
@@ -39,11 +40,15 @@ type Options struct {
 	Dir string
 	// CSAR sets the limits and the signature policy of package checks.
 	CSAR csar.Options
-	// FetchTimeout bounds a download for upload_from_uri; zero means
-	// DefaultFetchTimeout.
+	// FetchTimeout bounds a download for upload_from_uri, headers and body;
+	// zero means DefaultFetchTimeout. A download runs as a job, so the job
+	// queue's timeout bounds it too.
 	FetchTimeout time.Duration
+	// FetchRootCAs are the CAs an https server of upload_from_uri must
+	// chain to; nil means the system's.
+	FetchRootCAs *x509.CertPool
 	// HTTPClient fetches packages for upload_from_uri; nil means a client
-	// with FetchTimeout.
+	// that checks certificates against FetchRootCAs and bounds redirects.
 	HTTPClient *http.Client
 }
 
@@ -61,7 +66,7 @@ func NewService(db *store.DB, runner *jobs.Runner, opts Options) (*Service, erro
 		sources:  store.NewCollection[uploadSource](db, store.TableUploadSources, sourceSchema),
 		usage:    store.NewCollection[Reference](db, TableUsage, referenceSchema)}
 	if s.client == nil {
-		s.client = &http.Client{Timeout: opts.FetchTimeout}
+		s.client = newFetchClient(opts.FetchRootCAs)
 	}
 	if err := jobs.AddWorker(runner, &processWorker{s: s}); err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -40,16 +41,24 @@ type testBundle struct {
 
 func setup(t *testing.T, opts csar.Options) *testBundle {
 	t.Helper()
+	return setupCatalog(t, catalog.Options{CSAR: opts}, nil)
+}
+
+// setupCatalog is setup with the catalogue's options (Dir is set here) and
+// the job queue's logger (nil: slog's default).
+func setupCatalog(t *testing.T, opts catalog.Options, logger *slog.Logger) *testBundle {
+	t.Helper()
 	db, err := store.Open(t.Context(), "sqlite://"+filepath.Join(t.TempDir(), "t.db"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	runner, err := jobs.New(t.Context(), db, jobs.Options{PollInterval: 20 * time.Millisecond})
+	runner, err := jobs.New(t.Context(), db, jobs.Options{PollInterval: 20 * time.Millisecond, Logger: logger})
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := catalog.NewService(db, runner, catalog.Options{Dir: t.TempDir(), CSAR: opts})
+	opts.Dir = t.TempDir()
+	svc, err := catalog.NewService(db, runner, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
