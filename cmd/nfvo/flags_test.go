@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cadenza-mano/cadenza/internal/catalog"
 	"github.com/cadenza-mano/cadenza/internal/catalog/csar"
 	"github.com/cadenza-mano/cadenza/internal/server"
 )
@@ -23,6 +24,13 @@ import (
 // packageOptions parses args and the MANO_* environment as the nfvo command
 // does and returns the catalogue options the package flags make.
 func packageOptions(t *testing.T, dataDir string, args ...string) (csarOpts csar.Options, dir string, err error) {
+	t.Helper()
+	o, err := catalogOptions(t, dataDir, args...)
+	return o.CSAR, o.Dir, err
+}
+
+// catalogOptions is packageOptions with all of the catalogue's options.
+func catalogOptions(t *testing.T, dataDir string, args ...string) (catalog.Options, error) {
 	t.Helper()
 	var pf packageFlags
 	cmd := &cobra.Command{Use: "nfvo"}
@@ -33,8 +41,7 @@ func packageOptions(t *testing.T, dataDir string, args ...string) (csarOpts csar
 	if err := server.BindEnv(cmd); err != nil {
 		t.Fatal(err)
 	}
-	o, err := pf.options(dataDir)
-	return o.CSAR, o.Dir, err
+	return pf.options(dataDir)
 }
 
 // caFile writes a self-signed CA certificate as PEM and returns its path and
@@ -128,6 +135,51 @@ func TestPackageFlags_BadTrustedCA(t *testing.T) {
 		_, _, err := packageOptions(t, t.TempDir(), "--package-trusted-ca", path)
 		if err == nil || !strings.Contains(err.Error(), "--package-trusted-ca") {
 			t.Errorf("%s: %v", filepath.Base(path), err)
+		}
+	}
+}
+
+// TestPackageFetchFlags checks the upload_from_uri settings: time limit and
+// extra CAs, as flags or MANO_PACKAGE_FETCH_* variables, and their bounds.
+func TestPackageFetchFlags(t *testing.T) {
+	data := t.TempDir()
+	o, err := catalogOptions(t, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.FetchTimeout != catalog.DefaultFetchTimeout || o.FetchRootCAs != nil {
+		t.Fatalf("defaults: %s %v", o.FetchTimeout, o.FetchRootCAs)
+	}
+	ca, cert := caFile(t)
+	o, err = catalogOptions(t, data, "--package-fetch-timeout", "30s", "--package-fetch-ca", ca)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.FetchTimeout != 30*time.Second || !trusts(o.FetchRootCAs, cert) {
+		t.Fatalf("from flags: %s, CA trusted %v", o.FetchTimeout, trusts(o.FetchRootCAs, cert))
+	}
+	t.Setenv("MANO_PACKAGE_FETCH_TIMEOUT", "2m")
+	t.Setenv("MANO_PACKAGE_FETCH_CA", ca)
+	o, err = catalogOptions(t, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.FetchTimeout != 2*time.Minute || !trusts(o.FetchRootCAs, cert) {
+		t.Fatalf("from the environment: %s, CA trusted %v", o.FetchTimeout, trusts(o.FetchRootCAs, cert))
+	}
+
+	notPEM := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(notPEM, []byte("not a certificate"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"--package-fetch-timeout", "0s"},
+		{"--package-fetch-timeout", "11m"}, // longer than a job may run
+		{"--package-fetch-ca", notPEM},
+		{"--package-fetch-ca", filepath.Join(t.TempDir(), "missing.pem")},
+	} {
+		if _, err := catalogOptions(t, data, args...); err == nil || !strings.Contains(err.Error(), args[0]) {
+			t.Errorf("%v: %v", args, err)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/cadenza-mano/cadenza/internal/catalog"
 	"github.com/cadenza-mano/cadenza/internal/catalog/csar"
 	"github.com/cadenza-mano/cadenza/internal/grant"
+	"github.com/cadenza-mano/cadenza/internal/jobs"
 	"github.com/cadenza-mano/cadenza/internal/notify"
 	solgrant "github.com/cadenza-mano/cadenza/sol/grant"
 	"github.com/cadenza-mano/cadenza/sol/vnfpkgm"
@@ -28,6 +30,8 @@ type packageFlags struct {
 	strict           bool
 	manifestOptional bool
 	maxSize          int64
+	fetchTimeout     time.Duration
+	fetchCA          string
 }
 
 func (p *packageFlags) add(fs *pflag.FlagSet) {
@@ -37,11 +41,26 @@ func (p *packageFlags) add(fs *pflag.FlagSet) {
 	fs.BoolVar(&p.strict, "package-strict", false, "reject VNF packages with files their manifest does not list")
 	fs.BoolVar(&p.manifestOptional, "package-manifest-optional", false, "accept VNF packages without a manifest (SOL 004 requires one)")
 	fs.Int64Var(&p.maxSize, "package-max-size", csar.DefaultMaxPackageSize, "largest VNF package zip accepted, in bytes")
+	fs.DurationVar(&p.fetchTimeout, "package-fetch-timeout", catalog.DefaultFetchTimeout,
+		"time limit of one upload_from_uri download, headers and body (at most the job timeout, 10m)")
+	fs.StringVar(&p.fetchCA, "package-fetch-ca", "", "PEM file of CA certificates trusted, besides the system's, for https upload_from_uri")
 }
 
 func (p *packageFlags) options(dataDir string) (catalog.Options, error) {
 	o := catalog.Options{Dir: p.dir, CSAR: csar.Options{MaxPackageSize: p.maxSize,
-		RequireSignature: p.requireSignature, Strict: p.strict, ManifestOptional: p.manifestOptional}}
+		RequireSignature: p.requireSignature, Strict: p.strict, ManifestOptional: p.manifestOptional},
+		FetchTimeout: p.fetchTimeout}
+	// A download runs as a job, which the queue cancels after its timeout.
+	if p.fetchTimeout <= 0 || p.fetchTimeout > jobs.DefaultJobTimeout {
+		return o, fmt.Errorf("--package-fetch-timeout %s: want more than 0 and at most %s", p.fetchTimeout, jobs.DefaultJobTimeout)
+	}
+	if p.fetchCA != "" {
+		roots, err := fetchRoots(p.fetchCA)
+		if err != nil {
+			return o, err
+		}
+		o.FetchRootCAs = roots
+	}
 	if o.Dir == "" {
 		o.Dir = filepath.Join(dataDir, "packages")
 	}
@@ -56,6 +75,22 @@ func (p *packageFlags) options(dataDir string) (catalog.Options, error) {
 		}
 	}
 	return o, os.MkdirAll(o.Dir, 0o750)
+}
+
+// fetchRoots is the system's CA pool plus the certificates in file.
+func fetchRoots(file string) (*x509.CertPool, error) {
+	pem, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("--package-fetch-ca: %w", err)
+	}
+	roots, err := x509.SystemCertPool()
+	if err != nil {
+		roots = x509.NewCertPool() // no system pool: the file's CAs alone
+	}
+	if !roots.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("--package-fetch-ca: no PEM certificate in %s", file)
+	}
+	return roots, nil
 }
 
 func main() { app.Main(spec()) }
