@@ -109,7 +109,7 @@ func (c *Collection[T]) insert(ctx context.Context, id string, now int64, raw st
 // Get returns the document stored under id, or ErrNotFound.
 func (c *Collection[T]) Get(ctx context.Context, id string) (Item[T], error) {
 	var it Item[T]
-	if err := scanItem(c.db.sqlConn(ctx).QueryRowContext(ctx, c.qGet, id), &it); err != nil {
+	if err := scanItem(c.db.sqlConn(ctx).QueryRowContext(ctx, c.qGet, id), &it, nil); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return it, fmt.Errorf("%s %s: %w", c.table, id, ErrNotFound)
 		}
@@ -255,10 +255,12 @@ func (c *Collection[T]) scanPage(ctx context.Context, q string, args []any, limi
 		return Page[T]{}, fmt.Errorf("list %s: %w", c.table, err)
 	}
 	defer rows.Close()
-	var p Page[T]
+	// The page is usually full: sized once, not grown by doubling.
+	p := Page[T]{Items: make([]Item[T], 0, min(limit, 1024))}
+	var buf sql.RawBytes // the row's document, reused from row to row
 	for rows.Next() {
 		var it Item[T]
-		if err := scanItem(rows, &it); err != nil {
+		if err := scanItem(rows, &it, &buf); err != nil {
 			return Page[T]{}, fmt.Errorf("list %s: %w", c.table, err)
 		}
 		if len(p.Items) == limit {
@@ -279,12 +281,21 @@ type scanner interface{ Scan(dest ...any) error }
 
 // scanItem decodes a row. Documents are decoded with goccy/go-json: decoding
 // was over half of the cost of listing with encoding/json, and this halves
-// it (50,000 documents: 1.73 M allocations down to 1.14 M).
-func scanItem[T any](s scanner, it *Item[T]) error {
+// it (50,000 documents: 1.73 M allocations down to 1.14 M). With buf, a
+// list's rows read their documents into it, which saves copying each
+// document once more (sql.Row cannot scan into sql.RawBytes).
+func scanItem[T any](s scanner, it *Item[T], buf *sql.RawBytes) error {
 	var raw []byte
+	var doc any = &raw
+	if buf != nil {
+		doc = buf
+	}
 	var created, updated int64
-	if err := s.Scan(&it.Seq, &it.ID, &it.Version, &created, &updated, &raw); err != nil {
+	if err := s.Scan(&it.Seq, &it.ID, &it.Version, &created, &updated, doc); err != nil {
 		return err
+	}
+	if buf != nil {
+		raw = *buf
 	}
 	it.CreatedAt, it.UpdatedAt = time.UnixMicro(created).UTC(), time.UnixMicro(updated).UTC()
 	if err := gojson.Unmarshal(raw, &it.Doc); err != nil {

@@ -1,14 +1,18 @@
 package sol013
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	gojson "github.com/goccy/go-json"
 
 	"github.com/cadenza-mano/cadenza/internal/query"
 	"github.com/cadenza-mano/cadenza/internal/store"
@@ -148,7 +152,10 @@ type Lister[T any] interface {
 
 // ListPage answers a list request from coll: it parses the request, lists
 // one page in the database, converts each item with wire, applies the
-// selector as sel says and sets the Link header.
+// selector as sel says and sets the Link header. The page is encoded here,
+// item by item into one buffer, and written as it is: each item is encoded
+// once, with goccy/go-json as the store decodes documents, and selected on
+// its encoding.
 func ListPage[T, W any](c *gin.Context, coll Lister[T], sel Selection,
 	wire func(store.Item[T]) W) (any, error) {
 	r, err := ParseList(c, coll.Schema())
@@ -159,14 +166,76 @@ func ListPage[T, W any](c *gin.Context, coll Lister[T], sel Selection,
 	if err != nil {
 		return nil, err
 	}
-	out := make([]any, 0, len(p.Items))
-	for _, it := range p.Items {
-		v, err := r.Selector.Apply(wire(it), sel)
+	plan := r.Selector.plan(sel)
+	enc := newItemEncoder()
+	out := append(make(encodedJSON, 0, 512), '[')
+	for i, it := range p.Items {
+		raw, err := enc.encode(wire(it))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("encode list item: %w", err)
 		}
-		out = append(out, v)
+		if i > 0 {
+			out = append(out, ',')
+		}
+		if plan.none() {
+			out = append(out, raw...)
+		} else if out, err = plan.appendSelected(out, raw); err != nil {
+			return nil, fmt.Errorf("select attributes: %w", err)
+		}
+		if i == 0 { // the first item sizes the page
+			out = slices.Grow(out, len(out)*len(p.Items)*9/8)
+		}
 	}
 	r.SetNextLink(c, p.Next)
-	return out, nil
+	return append(out, ']', '\n'), nil
 }
+
+// itemEncoder encodes list items as jsonRender encodes a body (without
+// HTML escapes), with goccy/go-json, which is about twice as fast and,
+// once its exponents are cleaned, writes the same bytes for the API's
+// types (TestListItemEncoding).
+type itemEncoder struct {
+	buf bytes.Buffer
+	enc *gojson.Encoder
+}
+
+func newItemEncoder() *itemEncoder {
+	e := &itemEncoder{}
+	e.enc = gojson.NewEncoder(&e.buf)
+	e.enc.SetEscapeHTML(false)
+	return e
+}
+
+// encode returns v's encoding, valid until the next call.
+func (e *itemEncoder) encode(v any) ([]byte, error) {
+	e.buf.Reset()
+	if err := e.enc.Encode(v); err != nil {
+		return nil, err
+	}
+	b := bytes.TrimSuffix(e.buf.Bytes(), []byte("\n"))
+	if bytes.Contains(b, []byte("e-0")) {
+		b = cleanExponents(b)
+	}
+	return b, nil
+}
+
+// cleanExponents rewrites the negative one-digit exponents of the numbers
+// in the JSON text b as encoding/json writes them: goccy/go-json writes
+// 1e-7 as strconv does, "1e-07". It edits b in place.
+func cleanExponents(b []byte) []byte {
+	inString := false
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case inString && c == '\\':
+			i++
+		case c == '"':
+			inString = !inString
+		case !inString && c == 'e' && i > 0 && isDigit(b[i-1]) && i+3 < len(b) &&
+			b[i+1] == '-' && b[i+2] == '0' && isDigit(b[i+3]):
+			b = append(b[:i+2], b[i+3:]...)
+		}
+	}
+	return b
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }

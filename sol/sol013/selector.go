@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	gojson "github.com/goccy/go-json"
 )
 
 // Selector is a parsed set of SOL 013 attribute selector parameters
@@ -88,66 +86,176 @@ type Selection struct {
 
 // Apply returns v with the selector applied for a resource selected as sel.
 // When nothing is to be removed v is returned unchanged, which keeps the
-// common path cheap. Otherwise v is encoded once and decoded only as deep
-// as the selector's paths reach: the attributes it does not descend into
-// stay raw JSON, written out as they are. Decoding every attribute into
-// maps with encoding/json was two thirds of the server's work of a list;
-// goccy/go-json (as the store decodes documents) halves what is left.
+// common path cheap. Otherwise v is encoded once and the encoding copied
+// with the unselected attributes left out (see selectPlan), as
+// json.RawMessage.
 func (s Selector) Apply(v any, sel Selection) (any, error) {
-	remove := s.removals(sel.Defaults)
-	if len(remove) == 0 && s.Fields == nil {
+	p := s.plan(sel)
+	if p.none() {
 		return v, nil
 	}
-	// Not escaping HTML: the raw members are written out as they are, and
-	// responses are encoded without HTML escapes.
-	raw, err := gojson.MarshalNoEscape(v)
+	raw, err := newItemEncoder().encode(v)
 	if err != nil {
 		return nil, fmt.Errorf("select attributes: %w", err)
 	}
-	doc, ok := expand(json.RawMessage(raw)).(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("select attributes: %T is not a JSON object", v)
+	out, err := p.appendSelected(nil, raw)
+	if err != nil {
+		return nil, fmt.Errorf("select attributes: %w", err)
 	}
-	for _, p := range remove {
-		if !s.listed(p) && !isMandatory(p, sel.Mandatory) {
-			deletePath(doc, p)
+	return json.RawMessage(out), nil
+}
+
+// selectPlan is a Selector resolved against a Selection, once per request:
+// which attribute paths go, and, for "fields", which complex attributes
+// stay. Applied to an encoded resource, it copies the encoding and leaves
+// the unselected members out, descending only where a path leads. It
+// decides what deletePath and keepOnly decide on a decoded document
+// (TestSelector_ApplyRawMatchesDecoded), without decoding: expanding each
+// listed resource into maps and encoding those again was most of the
+// server's work of a list.
+type selectPlan struct {
+	// remove are the paths to leave out.
+	remove [][]string
+	// keep, if not nil, are the paths whose complex attributes stay; any
+	// other complex attribute goes.
+	keep [][]string
+}
+
+func (s Selector) plan(sel Selection) selectPlan {
+	var p selectPlan
+	for _, r := range s.removals(sel.Defaults) {
+		if !s.listed(r) && !isMandatory(r, sel.Mandatory) {
+			p.remove = append(p.remove, r)
 		}
 	}
 	if s.Fields != nil && !s.ExcludeDefault {
-		keepOnly(doc, append(append([][]string(nil), s.Fields...), sel.Mandatory...), nil)
+		p.keep = append(append([][]string(nil), s.Fields...), sel.Mandatory...)
 	}
-	return doc, nil
+	return p
 }
 
-// expand decodes one level of a raw JSON object or array: an object becomes
-// a map and an array a slice, whose members are sub-slices of raw
-// (json.RawMessage) until expanded in turn. Anything else, raw scalars and
-// values already expanded, is returned as it is. Apply's raw comes from
-// json.Marshal and is valid; should it not be, the value stays raw and
-// selection leaves it whole.
-func expand(v any) any {
-	raw, ok := v.(json.RawMessage)
-	if !ok {
-		return v
+// none reports whether the plan leaves everything in.
+func (p selectPlan) none() bool { return len(p.remove) == 0 && p.keep == nil }
+
+// appendSelected appends the JSON object raw with the plan applied to dst.
+// raw must be compact, as encoders write it.
+func (p selectPlan) appendSelected(dst, raw []byte) ([]byte, error) {
+	if rawKind(raw) != '{' {
+		return dst, fmt.Errorf("%.20q is not a JSON object", raw)
 	}
+	var at [8]string
+	dst, ok := p.appendValue(dst, raw, at[:0], p.keep != nil)
+	if !ok {
+		return dst, fmt.Errorf("malformed JSON %.40q", raw)
+	}
+	return dst, nil
+}
+
+// appendValue appends raw, found at path at, with the plan applied below
+// it; keeping says whether p.keep still drops complex attributes there (not
+// below an attribute it names). Arrays add nothing to the path: a path
+// applies to every element, as in deletePath and keepOnly.
+func (p selectPlan) appendValue(dst, raw []byte, at []string, keeping bool) ([]byte, bool) {
 	switch rawKind(raw) {
 	case '{':
-		m := map[string]any{}
+		dst = append(dst, '{')
+		n := len(dst)
 		ok := scanMembers(raw, func(key, val json.RawMessage) bool {
-			k, ok := unquote(key)
-			m[k] = val
+			seg, keep, descend, kept, ok := p.decide(at, key, val, keeping)
+			if !ok {
+				return false
+			}
+			if !keep {
+				return true
+			}
+			if len(dst) > n {
+				dst = append(dst, ',')
+			}
+			dst = append(append(dst, key...), ':')
+			if !descend {
+				dst = append(dst, val...)
+				return true
+			}
+			dst, ok = p.appendValue(dst, val, append(at, seg), kept)
 			return ok
 		})
-		if ok {
-			return m
-		}
+		return append(dst, '}'), ok
 	case '[':
-		a := []any{} // an empty array stays [], not null
-		if scanMembers(raw, func(_, val json.RawMessage) bool { a = append(a, val); return true }) {
-			return a
+		dst = append(dst, '[')
+		n := len(dst)
+		ok := scanMembers(raw, func(_, val json.RawMessage) bool {
+			if len(dst) > n {
+				dst = append(dst, ',')
+			}
+			var ok bool
+			dst, ok = p.appendValue(dst, val, at, keeping)
+			return ok
+		})
+		return append(dst, ']'), ok
+	}
+	return append(dst, raw...), true
+}
+
+// decide says of the member key: val at path at whether it stays, and if
+// so whether the plan reaches below it (then seg is its name, and kept
+// whether p.keep still applies there). It compares key with the plan's
+// path segments as bytes: only a member some path names needs its name as
+// a string.
+func (p selectPlan) decide(at []string, key, val json.RawMessage, keeping bool) (seg string, keep, descend, kept, ok bool) {
+	name := key[1 : len(key)-1]
+	if bytes.IndexByte(name, '\\') >= 0 { // escaped: compare the decoded name
+		s, ok := unquote(key)
+		if !ok {
+			return "", false, false, false, false
+		}
+		name = []byte(s)
+	}
+	d := len(at)
+	for _, r := range p.remove {
+		if len(r) > d && string(name) == r[d] && hasPrefix(r, at) {
+			if len(r) == d+1 {
+				return "", false, false, false, true
+			}
+			seg, descend = r[d], true
 		}
 	}
-	return raw
+	if keeping {
+		if k := rawKind(val); k == '{' || k == '[' {
+			// Above, no path of p.keep was a prefix of at, or keeping
+			// would be false: only one ending here can be.
+			switch n := p.namedHere(at, name); {
+			case n == unnamed:
+				return "", false, false, false, true
+			case n == ancestor:
+				seg, descend, kept = p.segment(at, name), true, true
+			}
+		}
+	}
+	return seg, true, descend, kept, true
+}
+
+// namedHere is namedBy(p.keep, at+name).
+func (p selectPlan) namedHere(at []string, name []byte) naming {
+	d, n := len(at), unnamed
+	for _, f := range p.keep {
+		if len(f) > d && string(name) == f[d] && hasPrefix(f, at) {
+			if len(f) == d+1 {
+				return exact
+			}
+			n = ancestor
+		}
+	}
+	return n
+}
+
+// segment returns the path segment of p.keep equal to name.
+func (p selectPlan) segment(at []string, name []byte) string {
+	for _, f := range p.keep {
+		if len(f) > len(at) && string(name) == f[len(at)] {
+			return f[len(at)]
+		}
+	}
+	return string(name)
 }
 
 // scanMembers calls fn with each member of the valid JSON object or array
@@ -315,59 +423,6 @@ func hasPrefix(p, prefix []string) bool {
 	return true
 }
 
-// deletePath removes the attribute at path, descending through objects and
-// through every element of arrays on the way. It returns v, expanded where
-// it descended, for the caller to store in its place.
-func deletePath(v any, path []string) any {
-	switch t := expand(v).(type) {
-	case map[string]any:
-		if len(path) == 1 {
-			delete(t, path[0])
-			return t
-		}
-		if child, ok := t[path[0]]; ok {
-			t[path[0]] = deletePath(child, path[1:])
-		}
-		return t
-	case []any:
-		for i, e := range t {
-			t[i] = deletePath(e, path)
-		}
-		return t
-	}
-	return v
-}
-
-// keepOnly drops the complex attributes (objects and arrays) of v that no
-// field names; simple attributes always stay, as SOL 013 asks of "fields".
-// It returns v, expanded where it descended, for the caller to store in its
-// place.
-func keepOnly(v any, fields [][]string, at []string) any {
-	switch t := expand(v).(type) {
-	case map[string]any:
-		for k, child := range t {
-			p := append(append([]string(nil), at...), k)
-			if !isComplex(child) {
-				continue
-			}
-			switch named := namedBy(fields, p); {
-			case named == exact:
-			case named == ancestor:
-				t[k] = keepOnly(child, fields, p)
-			default:
-				delete(t, k)
-			}
-		}
-		return t
-	case []any:
-		for i, e := range t {
-			t[i] = keepOnly(e, fields, at)
-		}
-		return t
-	}
-	return v
-}
-
 type naming int
 
 const (
@@ -375,27 +430,3 @@ const (
 	ancestor
 	exact
 )
-
-func namedBy(fields [][]string, p []string) naming {
-	n := unnamed
-	for _, f := range fields {
-		if hasPrefix(p, f) {
-			return exact
-		}
-		if hasPrefix(f, p) {
-			n = ancestor
-		}
-	}
-	return n
-}
-
-func isComplex(v any) bool {
-	switch t := v.(type) {
-	case map[string]any, []any:
-		return true
-	case json.RawMessage:
-		k := rawKind(t)
-		return k == '{' || k == '['
-	}
-	return false
-}

@@ -121,3 +121,113 @@ func clone(t *testing.T, v any) any {
 	}
 	return out
 }
+
+// The selection on decoded documents that selectPlan must agree with.
+
+// expand decodes one level of a raw JSON object or array: an object becomes
+// a map and an array a slice, whose members are sub-slices of raw
+// (json.RawMessage) until expanded in turn. Anything else, raw scalars and
+// values already expanded, is returned as it is. Apply's raw comes from
+// json.Marshal and is valid; should it not be, the value stays raw and
+// selection leaves it whole.
+func expand(v any) any {
+	raw, ok := v.(json.RawMessage)
+	if !ok {
+		return v
+	}
+	switch rawKind(raw) {
+	case '{':
+		m := map[string]any{}
+		ok := scanMembers(raw, func(key, val json.RawMessage) bool {
+			k, ok := unquote(key)
+			m[k] = val
+			return ok
+		})
+		if ok {
+			return m
+		}
+	case '[':
+		a := []any{} // an empty array stays [], not null
+		if scanMembers(raw, func(_, val json.RawMessage) bool { a = append(a, val); return true }) {
+			return a
+		}
+	}
+	return raw
+}
+
+// deletePath removes the attribute at path, descending through objects and
+// through every element of arrays on the way. It returns v, expanded where
+// it descended, for the caller to store in its place.
+func deletePath(v any, path []string) any {
+	switch t := expand(v).(type) {
+	case map[string]any:
+		if len(path) == 1 {
+			delete(t, path[0])
+			return t
+		}
+		if child, ok := t[path[0]]; ok {
+			t[path[0]] = deletePath(child, path[1:])
+		}
+		return t
+	case []any:
+		for i, e := range t {
+			t[i] = deletePath(e, path)
+		}
+		return t
+	}
+	return v
+}
+
+// keepOnly drops the complex attributes (objects and arrays) of v that no
+// field names; simple attributes always stay, as SOL 013 asks of "fields".
+// It returns v, expanded where it descended, for the caller to store in its
+// place.
+func keepOnly(v any, fields [][]string, at []string) any {
+	switch t := expand(v).(type) {
+	case map[string]any:
+		for k, child := range t {
+			p := append(append([]string(nil), at...), k)
+			if !isComplex(child) {
+				continue
+			}
+			switch named := namedBy(fields, p); {
+			case named == exact:
+			case named == ancestor:
+				t[k] = keepOnly(child, fields, p)
+			default:
+				delete(t, k)
+			}
+		}
+		return t
+	case []any:
+		for i, e := range t {
+			t[i] = keepOnly(e, fields, at)
+		}
+		return t
+	}
+	return v
+}
+
+func namedBy(fields [][]string, p []string) naming {
+	n := unnamed
+	for _, f := range fields {
+		if hasPrefix(p, f) {
+			return exact
+		}
+		if hasPrefix(f, p) {
+			n = ancestor
+		}
+	}
+	return n
+}
+
+func isComplex(v any) bool {
+	switch t := v.(type) {
+	case map[string]any, []any:
+		return true
+	case json.RawMessage:
+		k := rawKind(t)
+		return k == '{' || k == '['
+	}
+	return false
+}
