@@ -173,6 +173,7 @@ func newFetchClient(roots *x509.CertPool) *http.Client {
 	return &http.Client{Transport: tr, CheckRedirect: checkRedirect}
 }
 
+// checkRedirect is the fetch client's redirect policy: see newFetchClient.
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	switch {
 	case len(via) > maxFetchRedirects:
