@@ -1,16 +1,12 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/cadenza-mano/cadenza/cmd/internal/app"
 	"github.com/cadenza-mano/cadenza/internal/auth"
@@ -87,34 +83,5 @@ func run(t *testing.T, args ...string) (string, func()) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	cmd := app.Command(spec())
-	cmd.SetArgs(append([]string{"--listen", addr, "--log-level", "error"}, args...))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- cmd.ExecuteContext(ctx) }()
-	stop := sync.OnceFunc(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil && !errors.Is(err, context.Canceled) {
-				t.Errorf("shutdown: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("no shutdown within 30 s")
-		}
-	})
-	t.Cleanup(stop)
-	base := "http://" + addr
-	for {
-		res, err := http.Get(base + "/readyz")
-		if err == nil && res.StatusCode == 200 {
-			res.Body.Close()
-			return base, stop
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("nfvo exited: %v", err)
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+	return "http://" + addr, serve(t, app.Command(spec()), addr, args...)
 }
