@@ -8,12 +8,10 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/cadenza-mano/cadenza/cmd/internal/proctest"
 	"github.com/cadenza-mano/cadenza/internal/auth"
@@ -31,79 +29,11 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// proc is an nfvo process.
-type proc struct {
-	cmd    *exec.Cmd
-	logs   *proctest.Logs
-	exited chan struct{}
-	err    error
-}
-
 // startProcess runs the nfvo command in a child process with env added to
 // the environment and args, and waits until it is ready at base.
-func startProcess(t *testing.T, base string, env []string, args ...string) *proc {
+func startProcess(t *testing.T, base string, env []string, args ...string) *proctest.Proc {
 	t.Helper()
-	p := &proc{logs: &proctest.Logs{}, exited: make(chan struct{})}
-	p.cmd = exec.Command(os.Args[0], args...)
-	p.cmd.Env = append(append(os.Environ(), runAsNFVO+"=1"), env...)
-	p.cmd.Stderr = p.logs
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.err = p.cmd.Wait(); close(p.exited) }()
-	t.Cleanup(func() {
-		select {
-		case <-p.exited:
-		default:
-			p.cmd.Process.Kill()
-			<-p.exited
-		}
-	})
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		res, err := http.Get(base + "/readyz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return p
-			}
-		}
-		select {
-		case <-p.exited:
-			t.Fatalf("nfvo exited: %v\n%s", p.err, p.logs)
-		case <-time.After(20 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("nfvo not ready at %s\n%s", base, p.logs)
-		}
-	}
-}
-
-// waitLog polls until the process has logged msg.
-func (p *proc) waitLog(t *testing.T, msg string) map[string]any {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if r := p.logs.Find(proctest.Msg(msg)); r != nil {
-			return r
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no log %q:\n%s", msg, p.logs)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
-// wait returns the process's exit error once it has exited.
-func (p *proc) wait(t *testing.T) error {
-	t.Helper()
-	select {
-	case <-p.exited:
-		return p.err
-	case <-time.After(60 * time.Second):
-		t.Fatalf("nfvo did not exit\n%s", p.logs)
-		return nil
-	}
+	return proctest.Start(t, "nfvo", runAsNFVO, base, env, args...)
 }
 
 // TestProcess_SIGTERMFinishesInFlightRequest runs the real command,
@@ -129,7 +59,7 @@ func TestProcess_SIGTERMFinishesInFlightRequest(t *testing.T) {
 		"MANO_LOG_FORMAT=json",
 	}
 	p := startProcess(t, base, env)
-	warn := p.waitLog(t, "authorisation is OFF")
+	warn := p.WaitLog(t, "authorisation is OFF", proctest.Msg("authorisation is OFF"))
 	if warn["level"] != "WARN" {
 		t.Errorf("--auth none logged %v, want a warning", warn)
 	}
@@ -139,7 +69,7 @@ func TestProcess_SIGTERMFinishesInFlightRequest(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "data", "packages")); err != nil {
 		t.Errorf("MANO_DATA_DIR not used: %v", err)
 	}
-	if started := p.waitLog(t, "started"); started["auth"] != "none" || started["db"] == nil {
+	if started := p.WaitLog(t, "started", proctest.Msg("started")); started["auth"] != "none" || started["db"] == nil {
 		t.Errorf("started: %v", started)
 	}
 
@@ -161,16 +91,16 @@ func TestProcess_SIGTERMFinishesInFlightRequest(t *testing.T) {
 	if _, err := br.ReadString('\n'); err != nil { // the blank line ending the 100 response
 		t.Fatal(err)
 	}
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	p.waitLog(t, "shutting down")
+	p.WaitLog(t, "shutting down", proctest.Msg("shutting down"))
 	if _, err := io.WriteString(conn, body); err != nil {
 		t.Fatal(err)
 	}
 	res, err := http.ReadResponse(br, nil)
 	if err != nil {
-		t.Fatalf("in-flight request lost: %v\n%s", err, p.logs)
+		t.Fatalf("in-flight request lost: %v\n%s", err, p.Logs)
 	}
 	raw, _ := io.ReadAll(res.Body)
 	res.Body.Close()
@@ -180,11 +110,11 @@ func TestProcess_SIGTERMFinishesInFlightRequest(t *testing.T) {
 	if res.StatusCode != http.StatusCreated || json.Unmarshal(raw, &created) != nil || created.ID == "" {
 		t.Fatalf("in-flight request: %d %s", res.StatusCode, raw)
 	}
-	if err := p.wait(t); err != nil {
-		t.Fatalf("exit after SIGTERM: %v\n%s", err, p.logs)
+	if err := p.Wait(t); err != nil {
+		t.Fatalf("exit after SIGTERM: %v\n%s", err, p.Logs)
 	}
-	acc := p.logs.Find(proctest.Msg("http request"))
-	for _, r := range p.logs.Records() {
+	acc := p.Logs.Find(proctest.Msg("http request"))
+	for _, r := range p.Logs.Records() {
 		if r["msg"] == "http request" && r["request_id"] == "in-flight-1" {
 			acc = r
 		}
@@ -202,8 +132,8 @@ func TestProcess_SIGTERMFinishesInFlightRequest(t *testing.T) {
 	} else {
 		res.Body.Close()
 	}
-	if p.logs.Find(proctest.Msg("authorisation is OFF")) != nil {
-		t.Errorf("warning logged with --auth oauth2:\n%s", p.logs)
+	if p.Logs.Find(proctest.Msg("authorisation is OFF")) != nil {
+		t.Errorf("warning logged with --auth oauth2:\n%s", p.Logs)
 	}
 	for _, c := range [][2]string{{"ops", "s3cret"}, {"viewer", "v1ew"}} {
 		ts, err := auth.NewTokenSource(auth.ClientCredentials{TokenURL: base + auth.TokenPath, ClientID: c[0], ClientSecret: c[1]})
@@ -221,11 +151,11 @@ func TestProcess_SIGTERMFinishesInFlightRequest(t *testing.T) {
 			t.Fatalf("%s: package after restart: %d %s", c[0], res.StatusCode, raw)
 		}
 	}
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+	if err := p.Cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.wait(t); err != nil {
-		t.Fatalf("second exit: %v\n%s", err, p.logs)
+	if err := p.Wait(t); err != nil {
+		t.Fatalf("second exit: %v\n%s", err, p.Logs)
 	}
 }
 

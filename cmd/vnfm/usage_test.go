@@ -6,8 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,26 +27,10 @@ func TestStandaloneUsage(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	logs := &proctest.Logs{}
-	cmd := exec.Command(os.Args[0], "--listen", addr, "--auth", "none", "--data-dir", filepath.Join(t.TempDir(), "data"))
-	cmd.Env = append(os.Environ(), runAsVNFM+"=1")
-	cmd.Stderr = logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	base := "http://" + addr
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if res, err := http.Get(base + "/readyz"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("vnfm not ready\n%s", logs)
-		}
-	}
+	p := proctest.Start(t, "vnfm", runAsVNFM, base, nil,
+		"--listen", addr, "--auth", "none", "--data-dir", filepath.Join(t.TempDir(), "data"))
+	logs := p.Logs
 	pkgs := base + "/vnfpkgm/v1/vnf_packages"
 	var pkg struct {
 		ID string `json:"id"`

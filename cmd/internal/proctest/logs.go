@@ -1,5 +1,6 @@
-// Package proctest holds what the commands' process tests share: a
-// collector for the structured log a command writes on its stderr.
+// Package proctest holds what the commands' process tests share: running
+// a command in a child process, and a collector for the structured log it
+// writes on its stderr.
 package proctest
 
 import (
