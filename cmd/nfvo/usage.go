@@ -5,10 +5,8 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"fmt"
 	"net"
 	"net/http"
-	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -69,22 +67,7 @@ func mountUsage(ctx context.Context, a *app.App, cat *catalog.Service, u *usageF
 
 // httpClient calls the VNFM, with OAuth 2.0 tokens when --vnfm-client is set.
 func (u *usageFlags) httpClient() (*http.Client, error) {
-	if u.vnfmClient == "" {
-		return http.DefaultClient, nil
-	}
-	id, secret, ok := strings.Cut(u.vnfmClient, ":")
-	if !ok || id == "" || secret == "" {
-		return nil, fmt.Errorf("--vnfm-client: want ID:SECRET")
-	}
-	tokenURL := u.vnfmTokenURL
-	if tokenURL == "" {
-		tokenURL = strings.TrimSuffix(u.vnfmURL, "/") + auth.TokenPath
-	}
-	ts, err := auth.NewTokenSource(auth.ClientCredentials{TokenURL: tokenURL, ClientID: id, ClientSecret: secret})
-	if err != nil {
-		return nil, fmt.Errorf("--vnfm-client: %w", err)
-	}
-	return &http.Client{Transport: &auth.Transport{Source: ts}}, nil
+	return app.PeerClient("vnfm-client", u.vnfmClient, u.vnfmURL, u.vnfmTokenURL)
 }
 
 // callbackPassword is the notification callback's password, derived from

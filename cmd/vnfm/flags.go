@@ -1,13 +1,11 @@
 package main
 
 import (
-	"fmt"
-	"net/http"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/pflag"
 
+	"github.com/cadenza-mano/cadenza/cmd/internal/app"
 	"github.com/cadenza-mano/cadenza/internal/auth"
 	"github.com/cadenza-mano/cadenza/internal/catalog"
 	"github.com/cadenza-mano/cadenza/internal/catalog/csar"
@@ -42,25 +40,8 @@ func (f *flags) packageDirOr(dataDir string) string {
 
 // nfvoClientOptions are the settings of the SOL 003 package client.
 func (f *flags) nfvoClientOptions(dataDir string) (vnfpkgm.ClientOptions, error) {
-	opts := vnfpkgm.ClientOptions{BaseURL: f.nfvoURL, CacheDir: f.packageDirOr(dataDir),
-		HTTPClient: http.DefaultClient}
-	if f.nfvoClient == "" {
-		return opts, nil
-	}
-	id, secret, ok := strings.Cut(f.nfvoClient, ":")
-	if !ok || id == "" || secret == "" {
-		return opts, fmt.Errorf("--nfvo-client: want ID:SECRET")
-	}
-	tokenURL := f.nfvoTokenURL
-	if tokenURL == "" {
-		tokenURL = strings.TrimSuffix(f.nfvoURL, "/") + auth.TokenPath
-	}
-	ts, err := auth.NewTokenSource(auth.ClientCredentials{TokenURL: tokenURL, ClientID: id, ClientSecret: secret})
-	if err != nil {
-		return opts, fmt.Errorf("--nfvo-client: %w", err)
-	}
-	opts.HTTPClient = &http.Client{Transport: &auth.Transport{Source: ts}}
-	return opts, nil
+	hc, err := app.PeerClient("nfvo-client", f.nfvoClient, f.nfvoURL, f.nfvoTokenURL)
+	return vnfpkgm.ClientOptions{BaseURL: f.nfvoURL, CacheDir: f.packageDirOr(dataDir), HTTPClient: hc}, err
 }
 
 // grantClientOptions are the settings of the SOL 003 grant client: the
