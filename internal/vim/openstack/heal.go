@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 
@@ -85,11 +84,8 @@ func (d *Driver) deleteServers(ctx context.Context, vnfID, prefix string, names 
 		if left == 0 {
 			return nil
 		}
-		select {
-		case <-ctx.Done():
-			return vim.ContextError("wait for servers to go", ctx.Err())
-		case <-time.After(d.opts.PollInterval):
-			d.waited.Add(int64(d.opts.PollInterval))
+		if err := d.pause(ctx, "wait for servers to go"); err != nil {
+			return err
 		}
 	}
 }

@@ -3,7 +3,6 @@ package openstack
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/servers"
 
@@ -46,11 +45,8 @@ func (d *Driver) power(ctx context.Context, vnfID, prefix string, on bool) error
 		if left == 0 {
 			return nil
 		}
-		select {
-		case <-ctx.Done():
-			return vim.ContextError(op, ctx.Err())
-		case <-time.After(d.opts.PollInterval):
-			d.waited.Add(int64(d.opts.PollInterval))
+		if err := d.pause(ctx, op); err != nil {
+			return err
 		}
 	}
 }

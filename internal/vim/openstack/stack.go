@@ -49,6 +49,18 @@ func (d *Driver) getStack(ctx context.Context, name string) (*stack, error) {
 	return &out.Stack, nil
 }
 
+// pause waits one poll interval between status reads, counting it as time
+// spent waiting on OpenStack; it fails with op's context error when ctx ends.
+func (d *Driver) pause(ctx context.Context, op string) error {
+	select {
+	case <-ctx.Done():
+		return vim.ContextError(op, ctx.Err())
+	case <-time.After(d.opts.PollInterval):
+		d.waited.Add(int64(d.opts.PollInterval))
+		return nil
+	}
+}
+
 // settled waits until the stack is not in progress and returns it (nil when there is none).
 func (d *Driver) settled(ctx context.Context, name string) (*stack, error) {
 	ctx, cancel := context.WithTimeout(ctx, d.opts.ReadyTimeout)
@@ -58,11 +70,8 @@ func (d *Driver) settled(ctx context.Context, name string) (*stack, error) {
 		if err != nil || s == nil || !s.inProgress() {
 			return s, err
 		}
-		select {
-		case <-ctx.Done():
-			return nil, vim.ContextError("wait for stack "+name+" ("+s.Status+")", ctx.Err())
-		case <-time.After(d.opts.PollInterval):
-			d.waited.Add(int64(d.opts.PollInterval))
+		if err := d.pause(ctx, "wait for stack "+name+" ("+s.Status+")"); err != nil {
+			return nil, err
 		}
 	}
 }
