@@ -22,6 +22,7 @@ import (
 	"github.com/cadenza-mano/cadenza/internal/notify"
 	"github.com/cadenza-mano/cadenza/internal/testenv"
 	"github.com/cadenza-mano/cadenza/internal/vim"
+	"github.com/cadenza-mano/cadenza/internal/vimreg"
 	"github.com/cadenza-mano/cadenza/sol/vnflcm"
 	"github.com/cadenza-mano/cadenza/sol/vnfpkgm"
 )
@@ -99,6 +100,19 @@ func packageUsageFromTheVNFM(t *testing.T, dbArgs []string) {
 		expect(t, c, http.MethodPost, nfvoURL+vnfpkgm.CallbackPath,
 			`{"notificationType":"VnfIdentifierDeletionNotification","vnfInstanceId":"`+second+`"}`, http.StatusUnauthorized)
 	}
+	// With the right credentials, what is not a notification is refused and changes nothing.
+	key, err := vimreg.LoadKey("", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vnfmAsCaller := basicClient(callbackUser, callbackPassword(key))
+	for _, body := range []string{`{"notificationType":`, `[]`, `{"notificationType":"VnfIdentifierDeletionNotification"}`} {
+		res := expect(t, vnfmAsCaller, http.MethodPost, nfvoURL+vnfpkgm.CallbackPath, body, http.StatusBadRequest)
+		if !strings.Contains(string(res), `"status":400`) {
+			t.Errorf("callback %s: %s, want ProblemDetails", body, res)
+		}
+	}
+	waitUsage(t, nfvo, nfvoURL, pkg, "IN_USE")
 
 	deleteInstance(t, vnfm, vnfmURL, second)
 	waitUsage(t, nfvo, nfvoURL, pkg, "NOT_IN_USE")
