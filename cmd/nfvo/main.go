@@ -125,6 +125,7 @@ func spec() app.Spec {
 				return err
 			}
 			vnfpkgm.Mount(a.Engine, a.Auth, svc, ns)
+			go vnfpkgm.RefreshListViews(ctx, svc, a.Log)
 			if err := mountUsage(ctx, a, svc, &uf, vf.keyFile); err != nil {
 				return err
 			}

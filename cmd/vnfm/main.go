@@ -70,6 +70,7 @@ func mount(ctx context.Context, a *app.App, f *flags) error {
 	if cat == nil {
 		return nil
 	}
+	go vnfpkgm.RefreshListViews(ctx, cat, a.Log)
 	usage := localUsage{cat: cat}
 	svc.AlsoNotify(usage)
 	return usage.reconcile(ctx, svc.Instances())

@@ -18,3 +18,11 @@ func OpenAt(ctx context.Context, dsn string, version int) (*DB, error) {
 	}
 	return db, nil
 }
+
+// InsertBeforeViews adds a document with the columns every schema version
+// has, as a build from before the view columns wrote them.
+func InsertBeforeViews(ctx context.Context, db *DB, table, id, doc string) error {
+	now := int64(1_700_000_000_000_000)
+	return db.Gorm.WithContext(ctx).Exec(`INSERT INTO `+table+
+		` (id, version, created_at, updated_at, doc) VALUES (?, 1, ?, ?, ?)`, id, now, now, doc).Error
+}

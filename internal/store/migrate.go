@@ -54,6 +54,15 @@ var migrations = []migration{
 	{5, "vnf package usage", func(tx *gorm.DB, d query.Dialect) error {
 		return createCollection(tx, d, "vnf_package_usage")
 	}},
+	{6, "list views", func(tx *gorm.DB, d query.Dialect) error {
+		for _, t := range []string{TableVNFPackages, TableSubscriptions, TableScratch, TableUploadSources,
+			"vnf_instances", "vnf_lcm_op_occs", "vims", "grants", "grant_usage", "vnf_package_usage"} {
+			if err := addViewColumns(tx, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // Names of the collection tables.
@@ -89,6 +98,19 @@ func createCollection(tx *gorm.DB, d query.Dialect, table string) error {
 	}
 	if err := tx.Exec(fmt.Sprintf(ddl, table)).Error; err != nil {
 		return fmt.Errorf("create table %s: %w", table, err)
+	}
+	return nil
+}
+
+// addViewColumns gives a collection's table the columns of its View: the
+// encoded view and the Rev it was written under. Existing rows get none
+// (Rev 0), which ListViews converts when it reads them. A collection
+// created after migration 6 needs createCollection and then these.
+func addViewColumns(tx *gorm.DB, table string) error {
+	for _, col := range []string{"view TEXT", "view_rev BIGINT NOT NULL DEFAULT 0"} {
+		if err := tx.Exec(fmt.Sprintf(`ALTER TABLE %s ADD COLUMN %s`, table, col)).Error; err != nil {
+			return fmt.Errorf("add %s to %s: %w", col, table, err)
+		}
 	}
 	return nil
 }

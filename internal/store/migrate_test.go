@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -60,7 +61,7 @@ func TestMigrate_UpgradeKeepsRows(t *testing.T) {
 				if got := appliedVersions(t, old); len(got) != from || got[len(got)-1] != from {
 					t.Fatalf("database at version %d has %v", from, got)
 				}
-				seed(t, scratch(old), 60)
+				seedBeforeViews(t, old, 60)
 				old.Close()
 
 				db := openDB(t, dsn)
@@ -68,6 +69,7 @@ func TestMigrate_UpgradeKeepsRows(t *testing.T) {
 					t.Fatalf("after upgrade: schema_migrations %v, want %v", got, want)
 				}
 				c := scratch(db)
+				c.SetView(recordView(1))
 				if n := countAll(t, c, nil); n != 60 {
 					t.Fatalf("after upgrade: %d documents, want 60", n)
 				}
@@ -85,8 +87,37 @@ func TestMigrate_UpgradeKeepsRows(t *testing.T) {
 				if _, err := c.Create(t.Context(), "new", &record{ID: "new"}); err != nil {
 					t.Fatalf("create after upgrade: %v", err)
 				}
+				// Rows from before the view columns have no view until
+				// they are written again; listed, they are converted.
+				if views := listAllViews(t, c, nil); views.stale != 59 || len(views.ids) != 61 {
+					t.Fatalf("after upgrade: %d views, %d of them converted; want 61 and 59", len(views.ids), views.stale)
+				}
+				if n, err := c.RefreshViews(t.Context(), 7); n != 59 || err != nil {
+					t.Fatalf("refresh after upgrade: %d views stored, %v; want 59", n, err)
+				}
+				if views := listAllViews(t, c, nil); views.stale != 0 || len(views.ids) != 61 {
+					t.Fatalf("after refresh: %d views, %d of them converted; want 61 and 0", len(views.ids), views.stale)
+				}
 			})
 		})
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}
+
+// seedBeforeViews stores n records as a build whose schema has no views did.
+func seedBeforeViews(t *testing.T, db *store.DB, n int) {
+	for i := range n {
+		r := newRecord(i)
+		if err := store.InsertBeforeViews(t.Context(), db, store.TableScratch, r.ID, mustJSON(t, r)); err != nil {
+			t.Fatalf("seed: %v", err)
+		}
 	}
 }
 

@@ -38,6 +38,7 @@ func (db *DB) conn(ctx context.Context) *gorm.DB {
 type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 // sqlConn is the database/sql transaction of ctx if there is one, else

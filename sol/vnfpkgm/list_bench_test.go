@@ -138,6 +138,14 @@ func listBackends() []listBackend {
 // written through the store (onboarding each would take hours), and
 // returns the API's base URL.
 func listServer(tb testing.TB, dsn string, n int) string {
+	base, _ := seededServer(tb, dsn, n, true)
+	return base
+}
+
+// seededServer is listServer, whose packages are stored with their list
+// views if withViews, else as a build from before the views stored them.
+// It also returns the catalogue.
+func seededServer(tb testing.TB, dsn string, n int, withViews bool) (string, *catalog.Service) {
 	tb.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, dsn, "")
@@ -157,6 +165,12 @@ func listServer(tb testing.TB, dsn string, n int) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	// Mounted first, as a server is before it writes packages: each is
+	// stored with its list view.
+	e := sol013.NewEngine()
+	if withViews {
+		vnfpkgm.Mount(e, nil, svc, ns)
+	}
 	err = db.Tx(ctx, func(ctx context.Context) error {
 		for i := range n {
 			p := seededPackage(i, n)
@@ -169,11 +183,57 @@ func listServer(tb testing.TB, dsn string, n int) string {
 	if err != nil {
 		tb.Fatalf("seed: %v", err)
 	}
-	e := sol013.NewEngine()
-	vnfpkgm.Mount(e, nil, svc, ns)
+	if !withViews {
+		vnfpkgm.Mount(e, nil, svc, ns)
+	}
 	srv := httptest.NewServer(e)
 	tb.Cleanup(srv.Close)
-	return srv.URL + "/vnfpkgm/v1"
+	return srv.URL + "/vnfpkgm/v1", svc
+}
+
+// TestListPackages_StoredViews checks on both databases that packages
+// stored without list views (by an older build) list as those stored with
+// them do, under every kind of selection and through a filter, before and
+// after their views are refreshed; and that the refresh stores them all.
+func TestListPackages_StoredViews(t *testing.T) {
+	const n = 250
+	queries := []string{"", "all_fields", "fields=" + listFields, "exclude_fields=_links,vnfProvider",
+		"exclude_default&fields=softwareImages/containerFormat",
+		"filter=" + url.QueryEscape(listFilter) + "&all_fields"}
+	for _, d := range listBackends() {
+		t.Run(d.name, func(t *testing.T) {
+			withViews := listServer(t, d.dsn(t), n)
+			without, svc := seededServer(t, d.dsn(t), n, false)
+			want := make([][]byte, len(queries))
+			for i, q := range queries {
+				want[i] = traverseBodies(t, withViews+"/vnf_packages?"+q)
+			}
+			check := func(when string) {
+				for i, q := range queries {
+					if got := traverseBodies(t, without+"/vnf_packages?"+q); !bytes.Equal(got, want[i]) {
+						t.Fatalf("%s, ?%s lists\n%.600s\nnot as packages stored with views do:\n%.600s", when, q, got, want[i])
+					}
+				}
+			}
+			check("without views")
+			if n, err := svc.Packages().RefreshViews(t.Context(), 64); n != 250 || err != nil {
+				t.Fatalf("refresh: %d views stored, %v; want 250", n, err)
+			}
+			check("after the refresh")
+		})
+	}
+}
+
+// traverseBodies returns the bodies of every page from first to the last,
+// back to back.
+func traverseBodies(t *testing.T, first string) []byte {
+	var all []byte
+	for next := first; next != ""; {
+		res, body := fetch(t, next)
+		all = append(all, body...)
+		next = nextLink(t, res)
+	}
+	return all
 }
 
 // seededPackage is the i-th of n onboarded-looking packages: even ones

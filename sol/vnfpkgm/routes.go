@@ -8,6 +8,7 @@ import (
 
 	"github.com/cadenza-mano/cadenza/internal/catalog"
 	"github.com/cadenza-mano/cadenza/internal/notify"
+	"github.com/cadenza-mano/cadenza/internal/store"
 	"github.com/cadenza-mano/cadenza/sol/sol013"
 )
 
@@ -37,6 +38,7 @@ type Server struct {
 func Mount(e *gin.Engine, auth sol013.Authenticator, c *catalog.Service, n *notify.Service) {
 	s := &Server{catalog: c, notify: n, prefix: API.Prefix(1)}
 	c.SetNotifier(s)
+	c.Packages().SetView(store.View[catalog.Package]{Rev: packageViewRev, Encode: s.encodeListed})
 	API.Mount(e, auth, 1, s.routes)
 }
 

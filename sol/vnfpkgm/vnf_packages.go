@@ -1,6 +1,9 @@
 package vnfpkgm
 
 import (
+	"context"
+	"log/slog"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/cadenza-mano/cadenza/internal/catalog"
@@ -11,7 +14,32 @@ import (
 func (s *Server) wire(it store.Item[catalog.Package]) VnfPkgInfo { return toWire(s.prefix, it) }
 
 func (s *Server) list(c *gin.Context) (any, error) {
-	return sol013.ListPage(c, s.catalog.Packages(), selection, s.wire)
+	return sol013.ListViewPage(c, s.catalog.Packages(), selection)
+}
+
+// packageViewRev names the encoding encodeListed makes of a stored
+// package. Raise it with every change to what a package lists as (its
+// wire type or toWire), so that stored views of the old form are not
+// served: TestPackageViewRev fails until it is raised.
+const packageViewRev = 1
+
+// encodeListed is a package's store.View: its VnfPkgInfo, encoded as a
+// list item, before attribute selection.
+func (s *Server) encodeListed(it store.Item[catalog.Package]) ([]byte, error) {
+	return sol013.EncodeItem(s.wire(it))
+}
+
+// RefreshListViews stores the current list view of every package stored
+// without one, as after an upgrade that changed it: until then those
+// packages list more slowly. Mount must have been called on c.
+func RefreshListViews(ctx context.Context, c *catalog.Service, log *slog.Logger) {
+	n, err := c.Packages().RefreshViews(ctx, 500)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		log.Error("refreshing the list views of VNF packages", "refreshed", n, "err", err)
+	case n > 0:
+		log.Info("refreshed the list views of VNF packages", "refreshed", n)
+	}
 }
 
 func (s *Server) create(c *gin.Context) (any, error) {
