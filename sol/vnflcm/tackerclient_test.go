@@ -45,9 +45,11 @@ func (b *testBundle) openstack(t *testing.T, v2 bool, args ...string) string {
 // vnflcm` commands, v1 and v2, unchanged.
 func TestTackerclient(t *testing.T) {
 	t.Parallel()
-	if _, err := exec.LookPath("openstack"); err != nil {
+	// The openstack CLI may be installed without the tacker plugin that
+	// brings its vnflcm commands.
+	if err := exec.CommandContext(t.Context(), "openstack", "help", "vnflcm", "create").Run(); err != nil {
 		if os.Getenv(envTackerRequired) != "" {
-			t.Fatalf("python3-tackerclient is required (%s) but openstack is not installed", envTackerRequired)
+			t.Fatalf("python3-tackerclient is required (%s) but `openstack vnflcm` is not available: %v", envTackerRequired, err)
 		}
 		t.Skip("python3-tackerclient not installed (apt-get install python3-tackerclient python3-openstackclient)")
 	}
