@@ -78,6 +78,11 @@ type InstantiatedInfo struct {
 	AdditionalParams map[string]any `json:"additionalParams,omitempty"`
 	VIMConnectionID  string         `json:"vimConnectionId,omitempty"`
 	Handle           *vim.Handle    `json:"handle,omitempty"`
+	// VNFCProperties are the configurable properties of VNFCs, by VNFC ID
+	// (vnfcInfo[].vnfcConfigurableProperties). VNFCs are observed afresh
+	// after every change on the VIM; an entry lives as long as a VNFC of
+	// its ID does (see observe).
+	VNFCProperties map[string]map[string]any `json:"vnfcConfigurableProperties,omitempty"`
 }
 
 // VNFCResource is one VNFC instance and the VIM resource behind it.
@@ -172,6 +177,8 @@ type OpOcc struct {
 	CancelMode            string           `json:"cancelMode,omitempty"`
 	Error                 *Problem         `json:"error,omitempty"`
 	ResourceChanges       *ResourceChanges `json:"resourceChanges,omitempty"`
+	// ChangedInfo is what a MODIFY_INFO changed.
+	ChangedInfo *ChangedInfo `json:"changedInfo,omitempty"`
 	// Handle is where the operation's resources live on the VIM, recorded
 	// before the first change so a rollback can find them.
 	Handle *vim.Handle `json:"handle,omitempty"`
@@ -192,4 +199,23 @@ type ResourceChanges struct {
 	Added    []VNFCResource `json:"added,omitempty"`
 	Removed  []VNFCResource `json:"removed,omitempty"`
 	Modified []VNFCResource `json:"modified,omitempty"`
+}
+
+// ChangedInfo is SOL 003 VnfInfoModifications: the modifications a
+// MODIFY_INFO applied as requested (maps as merge patches), and the
+// package attributes that follow a new vnfdId.
+type ChangedInfo struct {
+	Name                   *string                       `json:"vnfInstanceName,omitempty"`
+	Description            *string                       `json:"vnfInstanceDescription,omitempty"`
+	ConfigurableProperties map[string]any                `json:"vnfConfigurableProperties,omitempty"`
+	Metadata               map[string]any                `json:"metadata,omitempty"`
+	Extensions             map[string]any                `json:"extensions,omitempty"`
+	VIMConnections         map[string]*VIMConnectionInfo `json:"vimConnectionInfo,omitempty"`
+	VNFDID                 string                        `json:"vnfdId,omitempty"`
+	Provider               string                        `json:"vnfProvider,omitempty"`
+	ProductName            string                        `json:"vnfProductName,omitempty"`
+	SoftwareVersion        string                        `json:"vnfSoftwareVersion,omitempty"`
+	VNFDVersion            string                        `json:"vnfdVersion,omitempty"`
+	VNFCs                  []VNFCModification            `json:"vnfcInfoModifications,omitempty"`
+	VNFCDeleteIDs          []string                      `json:"vnfcInfoModificationsDeleteIds,omitempty"`
 }

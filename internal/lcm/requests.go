@@ -98,6 +98,19 @@ type Modification struct {
 	Extensions        map[string]any
 	ConfigurableProps map[string]any
 	VIMConnections    map[string]*VIMConnectionInfo
+	// VNFCs merge into the configurable properties of VNFCs the instance
+	// has (vnfcInfoModifications).
+	VNFCs []VNFCModification `json:",omitempty"`
+	// VNFCDeleteIDs name VNFCs whose configurable properties are removed
+	// (vnfcInfoModificationsDeleteIds), before VNFCs merge.
+	VNFCDeleteIDs []string `json:",omitempty"`
+}
+
+// VNFCModification is VnfcInfoModifications: a merge patch of one VNFC's
+// configurable properties.
+type VNFCModification struct {
+	ID                     string         `json:"id"`
+	ConfigurableProperties map[string]any `json:"vnfcConfigurableProperties"`
 }
 
 // Request is what an OpOcc keeps of its request, version-neutral, for the

@@ -121,6 +121,7 @@ func (t *target) observe(ctx context.Context, h vim.Handle, info *InstantiatedIn
 			ResourceType: c.ResourceType, VIMName: t.connID, Zone: c.Zone, Host: c.Host,
 			Addresses: c.Addresses})
 	}
+	info.VNFCProperties = keptProperties(info.VNFCProperties, info.VNFCs)
 	info.VirtualLinks, info.ExtCPs = nil, nil
 	for _, id := range slices.Sorted(maps.Keys(st.ConnectionPoints)) {
 		cp := st.ConnectionPoints[id]
@@ -136,6 +137,23 @@ func (t *target) observe(ctx context.Context, h vim.Handle, info *InstantiatedIn
 			ResourceID: sto.ResourceID, SizeBytes: sto.SizeBytes})
 	}
 	return nil
+}
+
+// keptProperties drops the configurable properties of VNFCs that are gone
+// (scaled in, or replaced under a new ID by a heal or a redeploy), so a
+// new VNFC never inherits them; it returns a new map, leaving props as the
+// operation found it.
+func keptProperties(props map[string]map[string]any, vnfcs []VNFCResource) map[string]map[string]any {
+	var out map[string]map[string]any
+	for _, c := range vnfcs {
+		if p, ok := props[c.ID]; ok {
+			if out == nil {
+				out = make(map[string]map[string]any, len(props))
+			}
+			out[c.ID] = p
+		}
+	}
+	return out
 }
 
 // isExternal reports whether a CP is one of the VNF's external CPs: a

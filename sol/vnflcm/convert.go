@@ -86,7 +86,7 @@ func infoToWire(i *lcm.InstantiatedInfo) *InstantiatedVnfInfo {
 			ComputeResource: ResourceHandle{VimConnectionID: vimID, ResourceID: c.ResourceID, VimLevelResourceType: c.ResourceType}})
 		// a VNFC of a stopped VNF still listed is kept by the VIM, powered off
 		w.VnfcInfo = append(w.VnfcInfo, VnfcInfo{ID: c.ID, VduID: c.VDUID, VnfcResourceInfoID: c.ID,
-			VnfcState: string(i.OperationalState)})
+			VnfcState: string(i.OperationalState), VnfcConfigurableProperties: i.VNFCProperties[c.ID]})
 	}
 	for _, l := range i.VirtualLinks {
 		w.VirtualLinkResourceInfo = append(w.VirtualLinkResourceInfo, VnfVirtualLinkResourceInfo{ID: l.ID,
@@ -129,7 +129,33 @@ func (s *Server) opToWire(it store.Item[lcm.OpOcc]) VnfLcmOpOcc {
 	if rc := o.ResourceChanges; rc != nil {
 		w.ResourceChanges = changesToWire(rc)
 	}
+	w.ChangedInfo = s.changedToWire(o.ChangedInfo)
 	w.Links = s.opLinks(o)
+	return w
+}
+
+// changedToWire converts what a MODIFY_INFO changed, nil for none. VIM
+// connections it removed are not listed.
+func (s *Server) changedToWire(c *lcm.ChangedInfo) *VnfInfoModifications {
+	if c == nil {
+		return nil
+	}
+	w := &VnfInfoModifications{VnfInstanceName: c.Name, VnfInstanceDescription: c.Description,
+		VnfConfigurableProperties: c.ConfigurableProperties, Metadata: c.Metadata, Extensions: c.Extensions,
+		VnfdID: c.VNFDID, VnfProvider: c.Provider, VnfProductName: c.ProductName,
+		VnfSoftwareVersion: c.SoftwareVersion, VnfdVersion: c.VNFDVersion,
+		VnfcInfoModificationsDeleteIds: c.VNFCDeleteIDs}
+	conns := map[string]lcm.VIMConnectionInfo{}
+	for id, v := range c.VIMConnections {
+		if v != nil {
+			conns[id] = *v
+		}
+	}
+	w.VimConnectionInfo = s.vimsToWire(conns)
+	for _, m := range c.VNFCs {
+		w.VnfcInfoModifications = append(w.VnfcInfoModifications,
+			VnfcInfoModifications{ID: m.ID, VnfcConfigurableProperties: m.ConfigurableProperties})
+	}
 	return w
 }
 

@@ -164,6 +164,7 @@ func (s *Server) opNotification(op lcm.OpOcc, now time.Time) VnfLcmOperationOccu
 	if op.ResourceChanges != nil {
 		n.AffectedVnfcs = changesToWire(op.ResourceChanges).AffectedVnfcs
 	}
+	n.ChangedInfo = s.changedToWire(op.ChangedInfo)
 	return n
 }
 

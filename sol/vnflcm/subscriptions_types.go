@@ -94,6 +94,8 @@ type VnfLcmOperationOccurrenceNotification struct {
 	AffectedVnfcs         []AffectedVnfc    `json:"affectedVnfcs,omitempty"`
 	Error                 *ProblemDetails   `json:"error,omitempty"`
 	Links                 NotificationLinks `json:"_links"`
+	// ChangedInfo is what a MODIFY_INFO changed, in its RESULT.
+	ChangedInfo *VnfInfoModifications `json:"changedInfo,omitempty"`
 }
 
 // VnfIdentifierNotification is VnfIdentifierCreationNotification and

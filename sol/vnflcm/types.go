@@ -97,7 +97,8 @@ type VnfcInfo struct {
 	VduID              string `json:"vduId"`
 	VnfcResourceInfoID string `json:"vnfcResourceInfoId,omitempty"`
 	// VnfcState is STARTED or STOPPED.
-	VnfcState string `json:"vnfcState"`
+	VnfcState                  string         `json:"vnfcState"`
+	VnfcConfigurableProperties map[string]any `json:"vnfcConfigurableProperties,omitempty"`
 }
 
 // VnfVirtualLinkResourceInfo is a virtual link's network resource.
@@ -153,7 +154,28 @@ type VnfLcmOpOcc struct {
 	CancelMode            string           `json:"cancelMode,omitempty"`
 	Error                 *ProblemDetails  `json:"error,omitempty"`
 	ResourceChanges       *ResourceChanges `json:"resourceChanges,omitempty"`
-	Links                 VnfLcmOpOccLinks `json:"_links"`
+	// ChangedInfo is present on a MODIFY_INFO occurrence.
+	ChangedInfo *VnfInfoModifications `json:"changedInfo,omitempty"`
+	Links       VnfLcmOpOccLinks      `json:"_links"`
+}
+
+// VnfInfoModifications is what a MODIFY_INFO changed: the modifications as
+// requested, and the package attributes a new vnfdId brought.
+// VimConnectionInfo is an array in v1 and a map in v2, without accessInfo.
+type VnfInfoModifications struct {
+	VnfInstanceName                *string                 `json:"vnfInstanceName,omitempty"`
+	VnfInstanceDescription         *string                 `json:"vnfInstanceDescription,omitempty"`
+	VnfConfigurableProperties      map[string]any          `json:"vnfConfigurableProperties,omitempty"`
+	Metadata                       map[string]any          `json:"metadata,omitempty"`
+	Extensions                     map[string]any          `json:"extensions,omitempty"`
+	VimConnectionInfo              any                     `json:"vimConnectionInfo,omitempty"`
+	VnfdID                         string                  `json:"vnfdId,omitempty"`
+	VnfProvider                    string                  `json:"vnfProvider,omitempty"`
+	VnfProductName                 string                  `json:"vnfProductName,omitempty"`
+	VnfSoftwareVersion             string                  `json:"vnfSoftwareVersion,omitempty"`
+	VnfdVersion                    string                  `json:"vnfdVersion,omitempty"`
+	VnfcInfoModifications          []VnfcInfoModifications `json:"vnfcInfoModifications,omitempty"`
+	VnfcInfoModificationsDeleteIds []string                `json:"vnfcInfoModificationsDeleteIds,omitempty"`
 }
 
 // ProblemDetails is the error of a failed operation.
@@ -370,6 +392,40 @@ type VnfInfoModificationRequest struct {
 	Metadata                  map[string]any  `json:"metadata,omitempty"`
 	Extensions                map[string]any  `json:"extensions,omitempty"`
 	VimConnectionInfo         json.RawMessage `json:"vimConnectionInfo,omitempty"`
+	// VnfcInfoModifications merge into the configurable properties of
+	// entries of instantiatedVnfInfo.vnfcInfo.
+	VnfcInfoModifications []VnfcInfoModifications `json:"vnfcInfoModifications,omitempty"`
+	// VnfcInfoModificationsDeleteIds name vnfcInfo entries whose
+	// configurable properties are removed (the entries stay while their
+	// VNFCs do). Both versions take it: the v2.6.1 ETSI schemas carry it
+	// in changedInfo beside vnfcInfoModifications.
+	VnfcInfoModificationsDeleteIds []string `json:"vnfcInfoModificationsDeleteIds,omitempty"`
+}
+
+// VnfcInfoModifications is a merge patch of the configurable properties
+// of the vnfcInfo entry id.
+type VnfcInfoModifications struct {
+	ID                         string         `json:"id"`
+	VnfcConfigurableProperties map[string]any `json:"vnfcConfigurableProperties"`
+}
+
+// Validate reports every problem of the request.
+func (r *VnfInfoModificationRequest) Validate() error {
+	var errs []error
+	for i, m := range r.VnfcInfoModifications {
+		if m.ID == "" {
+			errs = append(errs, fmt.Errorf("vnfcInfoModifications[%d].id: required", i))
+		}
+		if m.VnfcConfigurableProperties == nil {
+			errs = append(errs, fmt.Errorf("vnfcInfoModifications[%d].vnfcConfigurableProperties: required", i))
+		}
+	}
+	for i, id := range r.VnfcInfoModificationsDeleteIds {
+		if id == "" {
+			errs = append(errs, fmt.Errorf("vnfcInfoModificationsDeleteIds[%d]: empty", i))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // CancelMode is the body of a cancel task.

@@ -62,7 +62,10 @@ func (s *Server) modify(c *gin.Context) (any, error) {
 	}
 	mod := lcm.Modification{Name: req.VnfInstanceName, Description: req.VnfInstanceDescription,
 		VNFDID: req.VnfdID, Metadata: req.Metadata, Extensions: req.Extensions,
-		ConfigurableProps: req.VnfConfigurableProperties}
+		ConfigurableProps: req.VnfConfigurableProperties, VNFCDeleteIDs: req.VnfcInfoModificationsDeleteIds}
+	for _, m := range req.VnfcInfoModifications {
+		mod.VNFCs = append(mod.VNFCs, lcm.VNFCModification{ID: m.ID, ConfigurableProperties: m.VnfcConfigurableProperties})
+	}
 	for id, v := range vims {
 		if mod.VIMConnections == nil {
 			mod.VIMConnections = map[string]*lcm.VIMConnectionInfo{}

@@ -89,7 +89,13 @@ func setupWith(t *testing.T, driver vim.Driver, pkgs func(*env) lcm.PackageSourc
 // driver of each VIM connection.
 func setupWithDrivers(t *testing.T, drivers lcm.DriverFactory, pkgs func(*env) lcm.PackageSource) *testBundle {
 	t.Helper()
-	db, err := store.Open(t.Context(), "sqlite://"+filepath.Join(t.TempDir(), "t.db"), "")
+	return setupOn(t, "sqlite://"+filepath.Join(t.TempDir(), "t.db"), drivers, pkgs)
+}
+
+// setupOn is setupWithDrivers on the database dsn names.
+func setupOn(t *testing.T, dsn string, drivers lcm.DriverFactory, pkgs func(*env) lcm.PackageSource) *testBundle {
+	t.Helper()
+	db, err := store.Open(t.Context(), dsn, "")
 	if err != nil {
 		t.Fatal(err)
 	}
