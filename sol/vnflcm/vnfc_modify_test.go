@@ -47,6 +47,10 @@ func TestModifyVnfcInfo(t *testing.T) {
 }
 
 func modifyVnfcInfo(t *testing.T, b *testBundle) {
+	sub := newSubscriber(t)
+	b.want(t, b.do(t, http.MethodPost, "/vnflcm/v1/subscriptions", `{"callbackUri":"`+sub.url+`",
+	  "filter":{"operationTypes":["MODIFY_INFO"],"notificationTypes":["VnfLcmOperationOccurrenceNotification"]}}`),
+		http.StatusCreated, "LccnSubscription")
 	r := b.want(t, b.do(t, http.MethodPost, "/vnflcm/v1/vnf_instances", `{"vnfdId":"`+manifestsVNFD+`"}`), http.StatusCreated, "vnfInstance")
 	id := decode(t, r.body)["id"].(string)
 	v1, v2 := "/vnflcm/v1/vnf_instances/"+id, "/vnflcm/v2/vnf_instances/"+id
@@ -118,6 +122,24 @@ func modifyVnfcInfo(t *testing.T, b *testBundle) {
 	op = b.modify(t, v2, `{"vnfcInfoModificationsDeleteIds":["`+first+`"]}`)
 	wantChanged(t, op, "vnfcInfoModificationsDeleteIds", `["`+first+`"]`)
 	b.wantProps(t, v1, map[string]any{})
+
+	// the notifications of the four modifications carry their changedInfo
+	var reported int
+	for _, raw := range sub.wait(t, 4) {
+		b.schemas.MustValidate(t, schemaDir+"VnfLcmOperationOccurrenceNotification", raw)
+		n := decode(t, raw)
+		changed, _ := n["changedInfo"].(map[string]any)
+		if changed == nil {
+			t.Fatalf("a MODIFY_INFO notification without changedInfo: %s", raw)
+		}
+		if list, _ := changed["vnfcInfoModifications"].([]any); len(list) == 2 {
+			wantChanged(t, n, "vnfcInfoModifications", mods)
+			reported++
+		}
+	}
+	if reported != 1 {
+		t.Errorf("%d notifications reported the first vnfcInfoModifications, want 1", reported)
+	}
 }
 
 // modify PATCHes path with body and returns the MODIFY_INFO occurrence.
