@@ -7,10 +7,17 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	k8s "k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 
 	"github.com/cadenza-mano/cadenza/internal/jobs"
 	"github.com/cadenza-mano/cadenza/internal/store"
@@ -90,7 +97,9 @@ func TestConcurrentInstantiations(t *testing.T) {
 	})
 	b.waitAll(t, ops, 10*time.Minute)
 	took := time.Since(start)
-	t.Logf("%d concurrent instantiations (%d workers, %s): all COMPLETED after %v", n, workers, db.Dialect, took.Round(time.Millisecond))
+	t.Logf("%d concurrent instantiations (%d workers, %s): all COMPLETED after %v; %s", n, workers, db.Dialect,
+		took.Round(time.Millisecond), b.completions(t, ops, start))
+	t.Logf("on the control plane, after the start: %s", planeTimeline(t, cfg, start))
 
 	ops = b.startAll(t, ids, func(id string) (string, error) {
 		it, err := b.svc.Terminate(t.Context(), id, TerminateRequest{Type: Forceful}, nil)
@@ -139,6 +148,68 @@ func (b *testBundle) waitAll(t *testing.T, ops []string, limit time.Duration) {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
+}
+
+// completions describes when after start the operations ops completed.
+func (b *testBundle) completions(t *testing.T, ops []string, start time.Time) string {
+	var took []time.Duration
+	for _, id := range ops {
+		it, err := b.svc.OpOccs().Get(t.Context(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		took = append(took, it.Doc.StateEnteredTime.Sub(start))
+	}
+	slices.Sort(took)
+	return "completed after " + spread(took)
+}
+
+// planeTimeline describes when after start the control plane created the
+// instances' Deployments and pods, and when those became ready.
+func planeTimeline(t *testing.T, cfg *rest.Config, start time.Time) string {
+	cs, err := k8s.NewForConfig(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := metav1.ListOptions{LabelSelector: kubernetes.LabelInstance}
+	deps, err := cs.AppsV1().Deployments("").List(t.Context(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pods, err := cs.CoreV1().Pods("").List(t.Context(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var depCreated, depAvailable, podCreated, podReady []time.Duration
+	for _, d := range deps.Items {
+		depCreated = append(depCreated, d.CreationTimestamp.Sub(start))
+		for _, c := range d.Status.Conditions {
+			if c.Type == appsv1.DeploymentAvailable && c.Status == corev1.ConditionTrue {
+				depAvailable = append(depAvailable, c.LastTransitionTime.Sub(start))
+			}
+		}
+	}
+	for _, p := range pods.Items {
+		podCreated = append(podCreated, p.CreationTimestamp.Sub(start))
+		for _, c := range p.Status.Conditions {
+			if c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue {
+				podReady = append(podReady, c.LastTransitionTime.Sub(start))
+			}
+		}
+	}
+	return fmt.Sprintf("Deployments created %s, Available %s; pods created %s, Ready %s",
+		spread(depCreated), spread(depAvailable), spread(podCreated), spread(podReady))
+}
+
+// spread is the p10, p50, p90 and last of ds, in whole seconds (the
+// resolution of Kubernetes timestamps).
+func spread(ds []time.Duration) string {
+	if len(ds) == 0 {
+		return "none"
+	}
+	slices.Sort(ds)
+	at := func(q float64) time.Duration { return ds[int(q*float64(len(ds)-1))].Round(time.Second) }
+	return fmt.Sprintf("%d: p10 %v, p50 %v, p90 %v, last %v", len(ds), at(0.1), at(0.5), at(0.9), at(1))
 }
 
 // jobsOf describes where the jobs of ops stand, for a wait that timed out:
