@@ -30,6 +30,7 @@ func (d *Driver) Heal(ctx context.Context, h vim.Handle, vnfcIDs []string) error
 			gone[uid] = true
 		}
 	}
+	a := &absent{}
 	return d.waitUntil(ctx, op, d.instanceWatches(ns, id), func(ctx context.Context) (bool, error) {
 		pods, err := d.cs.CoreV1().Pods(ns).List(ctx, listOptions(id))
 		if err != nil {
@@ -40,7 +41,7 @@ func (d *Driver) Heal(ctx context.Context, h vim.Handle, vnfcIDs []string) error
 				return false, nil
 			}
 		}
-		return d.settled(ctx, ns, id)
+		return d.settled(ctx, ns, id, a)
 	})
 }
 

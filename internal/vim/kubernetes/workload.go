@@ -36,14 +36,32 @@ func (w workload) resourceID() string { return w.kind + "/" + w.name }
 
 // workloads lists the VNF's Deployments and StatefulSets.
 func (d *Driver) workloads(ctx context.Context, ns, id string) ([]workload, error) {
+	return d.workloadsOf(ctx, ns, id, &absent{})
+}
+
+// absent records the kinds of object a wait's first check found none of, so that its
+// later checks do not list them again: a wait starts after the driver's own changes,
+// which a list sees at once, so a kind absent then has nothing to wait for. Most VNFs
+// have no StatefulSets and no Jobs, and with a thousand waits at once those lists were a
+// third of the API server's requests (TestConcurrentInstantiations).
+type absent struct {
+	checked            bool // the first check has listed every kind
+	statefulSets, jobs bool
+}
+
+// workloadsOf is workloads, skipping StatefulSets if a is sure there are none.
+func (d *Driver) workloadsOf(ctx context.Context, ns, id string, a *absent) ([]workload, error) {
 	opts := listOptions(id)
 	deps, err := d.cs.AppsV1().Deployments(ns).List(ctx, opts)
 	if err != nil {
 		return nil, classify("list deployments", err)
 	}
-	sets, err := d.cs.AppsV1().StatefulSets(ns).List(ctx, opts)
-	if err != nil {
-		return nil, classify("list statefulsets", err)
+	sets := &appsv1.StatefulSetList{}
+	if !a.checked || !a.statefulSets {
+		if sets, err = d.cs.AppsV1().StatefulSets(ns).List(ctx, opts); err != nil {
+			return nil, classify("list statefulsets", err)
+		}
+		a.statefulSets = len(sets.Items) == 0
 	}
 	out := make([]workload, 0, len(deps.Items)+len(sets.Items))
 	for i := range deps.Items {
@@ -100,8 +118,12 @@ func findWorkload(ws []workload, vduID string) (workload, error) {
 // and the VNF has no pod terminating or not ready beyond what the workloads ask for. A
 // package may ship pods of its own (bare Pods, Jobs' pods): a bare Pod counts once it is
 // ready or has run to completion, a Job's pods count through their Job.
-func (d *Driver) settled(ctx context.Context, ns, id string) (bool, error) {
-	ws, err := d.workloads(ctx, ns, id)
+//
+// a narrows the lists to the kinds the VNF has; the first check of a wait lists them all.
+func (d *Driver) settled(ctx context.Context, ns, id string, a *absent) (bool, error) {
+	first := !a.checked
+	defer func() { a.checked = a.checked || first }()
+	ws, err := d.workloadsOf(ctx, ns, id, a)
 	if err != nil {
 		return false, err
 	}
@@ -112,7 +134,7 @@ func (d *Driver) settled(ctx context.Context, ns, id string) (bool, error) {
 		}
 		want += int(w.replicas)
 	}
-	if done, err := d.jobsDone(ctx, ns, id); err != nil || !done {
+	if done, err := d.jobsDone(ctx, ns, id, a); err != nil || !done {
 		return false, err
 	}
 	pods, err := d.cs.CoreV1().Pods(ns).List(ctx, listOptions(id))
@@ -144,11 +166,15 @@ func (d *Driver) settled(ctx context.Context, ns, id string) (bool, error) {
 
 // jobsDone reports whether every Job of the VNF has completed. A failed Job fails the wait:
 // waiting longer cannot make it succeed.
-func (d *Driver) jobsDone(ctx context.Context, ns, id string) (bool, error) {
+func (d *Driver) jobsDone(ctx context.Context, ns, id string, a *absent) (bool, error) {
+	if a.checked && a.jobs {
+		return true, nil
+	}
 	jobs, err := d.cs.BatchV1().Jobs(ns).List(ctx, listOptions(id))
 	if err != nil {
 		return false, classify("list jobs", err)
 	}
+	a.jobs = len(jobs.Items) == 0
 	for i := range jobs.Items {
 		switch jobCondition(&jobs.Items[i]) {
 		case batchv1.JobFailed:
@@ -190,7 +216,8 @@ func podReady(p *corev1.Pod) bool {
 
 // waitSettled waits until the VNF's workloads are settled.
 func (d *Driver) waitSettled(ctx context.Context, op, ns, id string) error {
+	a := &absent{}
 	return d.waitUntil(ctx, op, d.instanceWatches(ns, id), func(ctx context.Context) (bool, error) {
-		return d.settled(ctx, ns, id)
+		return d.settled(ctx, ns, id, a)
 	})
 }
