@@ -22,8 +22,10 @@ var filterSet = []map[string]any{
 	{"set": "filter", "tier": "bronze", "name": "gamma-three"},
 }
 
-// pagingCount is how many packages the paging checks create: more than
-// one page of SOL 013's default 100.
+// pagingCount is how many packages (and VNF instances) the paging checks
+// create: more than one page of 100, the page size make test-conformance
+// starts the servers with (Cadenza's --page-size; SOL 013 leaves the size
+// to the server).
 const pagingCount = 110
 
 func (p *vnfpkgm) filterPkgs(ctx context.Context) ([]pkgInfo, error) {

@@ -97,8 +97,9 @@ start() {
 	if [ "$name" = vnfm ] && [ -n "${CADENZA_KUBECONFIG:-}" ]; then
 		extra=(--vim-kubeconfig "$CADENZA_KUBECONFIG")
 	fi
+	# Pages of 100: the runner's paging checks list more than one page of that.
 	bin/"$name" --listen 127.0.0.1:0 --db "$DSN" --data-dir "$work/$name" --auth oauth2 \
-		--log-format json "${extra[@]}" >"$work/$name.log" 2>&1 &
+		--log-format json --page-size 100 "${extra[@]}" >"$work/$name.log" 2>&1 &
 	local pid=$! addr=""
 	pids+=("$pid")
 	for _ in $(seq 1 200); do

@@ -8,6 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/cadenza-mano/cadenza/sol/sol013"
 )
 
 // Options are the settings both servers take, as flags or as MANO_*
@@ -22,6 +24,8 @@ type Options struct {
 	OAuthJWKS    string
 	LogFormat    string
 	LogLevel     string
+	// PageSize is how many items a page of a list holds.
+	PageSize int
 }
 
 // Auth modes.
@@ -42,6 +46,8 @@ func (o *Options) AddFlags(fs *pflag.FlagSet, defaultListen string) {
 	fs.StringVar(&o.OAuthJWKS, "oauth-jwks", "", "JWKS URL of the external authorization server")
 	fs.StringVar(&o.LogFormat, "log-format", "json", "log format: json or text")
 	fs.StringVar(&o.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.IntVar(&o.PageSize, "page-size", sol013.DefaultPageSize,
+		fmt.Sprintf("items per page of a list; clients follow the Link header (1 to %d)", sol013.MaxPageSize))
 }
 
 // EnvPrefix prefixes the environment variable of every flag: --data-dir is
@@ -91,6 +97,9 @@ func (o *Options) Validate() error {
 	}
 	if o.DataDir == "" {
 		return fmt.Errorf("--data-dir must not be empty")
+	}
+	if o.PageSize < 1 || o.PageSize > sol013.MaxPageSize {
+		return fmt.Errorf("--page-size %d: want 1 to %d", o.PageSize, sol013.MaxPageSize)
 	}
 	return nil
 }

@@ -31,6 +31,7 @@ func TestBindEnv(t *testing.T) {
 	t.Setenv("MANO_OAUTH_JWKS", "https://idp.example/jwks")
 	t.Setenv("MANO_LOG_FORMAT", "text")
 	t.Setenv("MANO_LOG_LEVEL", "debug")
+	t.Setenv("MANO_PAGE_SIZE", "50")
 
 	o, err := command(t)
 	if err != nil {
@@ -38,7 +39,8 @@ func TestBindEnv(t *testing.T) {
 	}
 	want := Options{Listen: "127.0.0.1:7001", DB: "postgres://db.example/mano", DataDir: "/var/lib/mano-env",
 		Auth: AuthNone, OAuthClients: []string{"ops:s3cret", "viewer:v1ew:vnfpkgm:v1:readonly"},
-		OAuthIssuer: "https://idp.example", OAuthJWKS: "https://idp.example/jwks", LogFormat: "text", LogLevel: "debug"}
+		OAuthIssuer: "https://idp.example", OAuthJWKS: "https://idp.example/jwks", LogFormat: "text", LogLevel: "debug",
+		PageSize: 50}
 	if !reflect.DeepEqual(o, want) {
 		t.Fatalf("from the environment:\n got %+v\nwant %+v", o, want)
 	}
@@ -83,12 +85,14 @@ func TestBindEnv_BadValue(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	ok := Options{Auth: AuthNone, DataDir: "d"}
+	ok := Options{Auth: AuthNone, DataDir: "d", PageSize: 1}
 	for name, o := range map[string]Options{
-		"bad auth":       {Auth: "basic", DataDir: "d"},
-		"issuer only":    {Auth: AuthOAuth2, DataDir: "d", OAuthIssuer: "https://i"},
-		"jwks only":      {Auth: AuthOAuth2, DataDir: "d", OAuthJWKS: "https://i/jwks"},
-		"empty data dir": {Auth: AuthOAuth2},
+		"bad auth":        {Auth: "basic", DataDir: "d", PageSize: 1},
+		"issuer only":     {Auth: AuthOAuth2, DataDir: "d", OAuthIssuer: "https://i", PageSize: 1},
+		"jwks only":       {Auth: AuthOAuth2, DataDir: "d", OAuthJWKS: "https://i/jwks", PageSize: 1},
+		"empty data dir":  {Auth: AuthOAuth2, PageSize: 1},
+		"no page":         {Auth: AuthOAuth2, DataDir: "d"},
+		"pages too large": {Auth: AuthOAuth2, DataDir: "d", PageSize: 10_001},
 	} {
 		if err := o.Validate(); err == nil {
 			t.Errorf("%s: accepted %+v", name, o)

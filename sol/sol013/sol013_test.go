@@ -1,6 +1,7 @@
 package sol013_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -46,7 +47,11 @@ type testBundle struct {
 	coll *store.Collection[thing]
 }
 
-func setup(t *testing.T) *testBundle {
+func setup(t *testing.T) *testBundle { return setupPaged(t, 0) }
+
+// setupPaged is setup with lists of pageSize items a page (0: the default).
+// The things are also listed from their stored views at /things/v1/viewed.
+func setupPaged(t *testing.T, pageSize int) *testBundle {
 	t.Helper()
 	db, err := store.Open(t.Context(), "sqlite://"+filepath.Join(t.TempDir(), "t.db"), "")
 	if err != nil {
@@ -54,12 +59,18 @@ func setup(t *testing.T) *testBundle {
 	}
 	t.Cleanup(func() { db.Close() })
 	coll := store.NewCollection[thing](db, store.TableScratch, query.SchemaOf(thing{}))
+	coll.SetView(store.View[thing]{Rev: 1, Encode: func(it store.Item[thing]) ([]byte, error) { return sol013.EncodeItem(it.Doc) }})
 	e := sol013.NewEngine()
 	e.Use(sol013.Recovery())
+	if pageSize > 0 {
+		e.Use(sol013.PageSize(pageSize))
+	}
+	sel := sol013.Selection{Defaults: [][]string{{"extra"}}}
 	routes := func(g *gin.RouterGroup) {
 		g.GET("/things", sol013.Wrap(func(c *gin.Context) (any, error) {
-			return sol013.ListPage(c, coll, sol013.Selection{Defaults: [][]string{{"extra"}}}, func(it store.Item[thing]) thing { return it.Doc })
+			return sol013.ListPage(c, coll, sel, func(it store.Item[thing]) thing { return it.Doc })
 		}))
+		g.GET("/viewed", sol013.Wrap(func(c *gin.Context) (any, error) { return sol013.ListViewPage(c, coll, sel) }))
 		g.POST("/things", sol013.Wrap(func(c *gin.Context) (any, error) {
 			var req createThing
 			if err := sol013.BindJSON(c, &req); err != nil {
@@ -243,6 +254,41 @@ func TestCreateETagIfMatch(t *testing.T) {
 		t.Fatalf("patch: %d %v %s", r.status, r.header, r.body)
 	}
 	problem(t, b.do(t, "PATCH", "/things/v1/things/a", `{}`, "If-Match", etag), 412)
+}
+
+// TestPageSize checks that PageSize sets the size of every page, and that
+// a list from stored views pages and selects as one encoded per request.
+func TestPageSize(t *testing.T) {
+	t.Parallel()
+	b := setupPaged(t, 7)
+	for i := range 20 {
+		th := thing{ID: fmt.Sprintf("t%02d", i), Name: fmt.Sprintf("n%d", i), Size: i % 3, Extra: map[string]any{"k": i}}
+		if _, err := b.coll.Create(t.Context(), th.ID, &th); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{"", "?fields=extra", "?filter=" + url.QueryEscape("(neq,size,1)") + "&exclude_fields=name"} {
+		var sizes [2][]int
+		var bodies [2][]byte
+		for i, list := range []string{"/things/v1/things", "/things/v1/viewed"} {
+			for next := list + q; next != ""; {
+				r := b.do(t, "GET", next, "")
+				var items []map[string]any
+				if r.status != 200 || json.Unmarshal(r.body, &items) != nil {
+					t.Fatalf("GET %s: %d %s", next, r.status, r.body)
+				}
+				sizes[i] = append(sizes[i], len(items))
+				bodies[i] = append(bodies[i], r.body...)
+				next = linkNext(t, r.header.Get("Link"), b.srv.URL)
+			}
+		}
+		if q == "" && fmt.Sprint(sizes[0]) != "[7 7 6]" {
+			t.Errorf("pages of %v items, want [7 7 6]", sizes[0])
+		}
+		if !bytes.Equal(bodies[0], bodies[1]) {
+			t.Errorf("%q: the list from views is\n%s\nthe list encoded per request\n%s", q, bodies[1], bodies[0])
+		}
+	}
 }
 
 func TestListPagingFilterSelector(t *testing.T) {

@@ -144,7 +144,7 @@ func (a *App) setupHTTP(spec Spec, addr string) error {
 	reg, metrics := telemetry.NewRegistry()
 	a.Registry = reg
 	a.Engine = sol013.NewEngine()
-	a.Engine.Use(server.Observe(a.Log, metrics), sol013.Recovery())
+	a.Engine.Use(server.Observe(a.Log, metrics), sol013.Recovery(), sol013.PageSize(a.Opts.PageSize))
 	server.Health(a.Engine, reg, a.DB.Ping)
 	return a.setupAuth(spec, addr)
 }
