@@ -56,6 +56,7 @@ func vnfm(t *testing.T, before func(*http.Request), after tamperFunc) (v1, v2 *v
 		t.Fatal(err)
 	}
 	e := sol013.NewEngine()
+	e.Use(sol013.PageSize(pagingPageSize))
 	solvnfpkgm.Mount(e, nil, cat, ns)
 	solvnflcm.Mount(e, nil, svc, ns)
 	if err := runner.Start(context.WithoutCancel(t.Context())); err != nil {

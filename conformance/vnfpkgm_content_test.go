@@ -54,6 +54,7 @@ func nfvo(t *testing.T, before func(*http.Request), after tamperFunc) *vnfpkgm {
 	}
 	t.Cleanup(func() { _ = runner.Stop(context.Background()) })
 	e := sol013.NewEngine()
+	e.Use(sol013.PageSize(pagingPageSize))
 	solvnfpkgm.Mount(e, nil, svc, ns)
 	srv := httptest.NewServer(tampered(e, before, after))
 	t.Cleanup(srv.Close)

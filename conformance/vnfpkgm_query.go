@@ -22,11 +22,14 @@ var filterSet = []map[string]any{
 	{"set": "filter", "tier": "bronze", "name": "gamma-three"},
 }
 
-// pagingCount is how many packages (and VNF instances) the paging checks
-// create: more than one page of 100, the page size make test-conformance
-// starts the servers with (Cadenza's --page-size; SOL 013 leaves the size
-// to the server).
-const pagingCount = 110
+// pagingPageSize is the page size the paging checks expect of the servers:
+// make test-conformance starts them with it (Cadenza's --page-size; SOL 013
+// leaves the size to the server). pagingCount, how many packages (and VNF
+// instances) the checks create, is more than one page of it.
+const (
+	pagingPageSize = 100
+	pagingCount    = pagingPageSize + 10
+)
 
 func (p *vnfpkgm) filterPkgs(ctx context.Context) ([]pkgInfo, error) {
 	return p.filtered.get(func() ([]pkgInfo, error) {

@@ -55,8 +55,8 @@ type Collection[T any] struct {
 func NewCollection[T any](db *DB, table string, schema *query.Schema) *Collection[T] {
 	return &Collection[T]{db: db, table: table, schema: schema,
 		qInsert: db.rebind(insertQuery(db.Dialect, table)),
-		qGet:    db.rebind(fmt.Sprintf(`SELECT %s FROM %s WHERE id = ?`, columns, table)),
-		qSwap: db.rebind(fmt.Sprintf(`UPDATE %s SET doc = ?, view = ?, view_rev = ?, version = version + 1, updated_at = ?
+		qGet:    db.rebind(fmt.Sprintf(`SELECT %s FROM %s WHERE id = ?`, columnsOf(db.Dialect), table)),
+		qSwap: db.rebind(fmt.Sprintf(`UPDATE %s SET doc = `+docParam(db.Dialect)+`, view = ?, view_rev = ?, version = version + 1, updated_at = ?
 			WHERE id = ? AND version = ?`, table)),
 		qDelete: db.rebind(fmt.Sprintf(`DELETE FROM %s WHERE id = ? AND version = ?`, table)),
 	}
@@ -87,12 +87,21 @@ func (c *Collection[T]) Create(ctx context.Context, id string, doc *T) (Meta, er
 	return m, nil
 }
 
+// docParam is the placeholder of a document written as JSON text: SQLite
+// stores it as JSONB.
+func docParam(d query.Dialect) string {
+	if d == query.SQLite {
+		return "jsonb(?)"
+	}
+	return "?"
+}
+
 // insertQuery is the statement that adds a document. SQLite runs RETURNING
 // through a temporary table, whose pages its allocator maps and unmaps for
 // every insert; there seq is the rowid, which the result carries anyway.
 func insertQuery(d query.Dialect, table string) string {
 	q := fmt.Sprintf(`INSERT INTO %s (id, version, created_at, updated_at, doc, view, view_rev)
-		VALUES (?, 1, ?, ?, ?, ?, ?)`, table)
+		VALUES (?, 1, ?, ?, `+docParam(d)+`, ?, ?)`, table)
 	if d == query.Postgres {
 		q += " RETURNING seq"
 	}
@@ -228,7 +237,7 @@ type Page[T any] struct {
 // creation order. The filter runs in the database.
 func (c *Collection[T]) List(ctx context.Context, f query.Filter, after int64, limit int) (Page[T], error) {
 	var p Page[T]
-	err := c.list(ctx, columns, nil, f, after, limit, func(ctx context.Context, q string, args []any) error {
+	err := c.list(ctx, columnsOf(c.db.Dialect), nil, f, after, limit, func(ctx context.Context, q string, args []any) error {
 		var err error
 		p, err = c.scanPage(ctx, q, args, limit)
 		return err
@@ -299,7 +308,14 @@ func (c *Collection[T]) scanPage(ctx context.Context, q string, args []any, limi
 	return p, nil
 }
 
-const columns = `seq, id, version, created_at, updated_at, doc`
+// columnsOf are the columns scanItem reads, in dialect d: SQLite keeps
+// documents as JSONB (see migration 7), which json() turns into text.
+func columnsOf(d query.Dialect) string {
+	if d == query.SQLite {
+		return `seq, id, version, created_at, updated_at, json(doc)`
+	}
+	return `seq, id, version, created_at, updated_at, doc`
+}
 
 type scanner interface{ Scan(dest ...any) error }
 

@@ -55,15 +55,29 @@ var migrations = []migration{
 		return createCollection(tx, d, "vnf_package_usage")
 	}},
 	{6, "list views", func(tx *gorm.DB, d query.Dialect) error {
-		for _, t := range []string{TableVNFPackages, TableSubscriptions, TableScratch, TableUploadSources,
-			"vnf_instances", "vnf_lcm_op_occs", "vims", "grants", "grant_usage", "vnf_package_usage"} {
+		for _, t := range tablesAt6 {
 			if err := addViewColumns(tx, t); err != nil {
 				return err
 			}
 		}
 		return nil
 	}},
+	{7, "jsonb documents on sqlite", func(tx *gorm.DB, d query.Dialect) error {
+		if d != query.SQLite {
+			return nil
+		}
+		for _, t := range tablesAt6 {
+			if err := toJSONB(tx, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
+
+// tablesAt6 are the collection tables of schema version 6.
+var tablesAt6 = []string{TableVNFPackages, TableSubscriptions, TableScratch, TableUploadSources,
+	"vnf_instances", "vnf_lcm_op_occs", "vims", "grants", "grant_usage", "vnf_package_usage"}
 
 // Names of the collection tables.
 const (
@@ -110,6 +124,39 @@ func addViewColumns(tx *gorm.DB, table string) error {
 	for _, col := range []string{"view TEXT", "view_rev BIGINT NOT NULL DEFAULT 0"} {
 		if err := tx.Exec(fmt.Sprintf(`ALTER TABLE %s ADD COLUMN %s`, table, col)).Error; err != nil {
 			return fmt.Errorf("add %s to %s: %w", col, table, err)
+		}
+	}
+	return nil
+}
+
+// toJSONB rebuilds a SQLite collection table with its documents as JSONB,
+// SQLite's binary JSON. Filters run JSON functions on every row they look
+// at, and on text each call parses the document: on JSONB a filtered
+// traversal of 50,000 packages took half the time. SQLite cannot change a
+// column's type or CHECK in place, so the table is copied. The copy keeps
+// seq, and the AUTOINCREMENT mark, so a seq is never given out twice.
+func toJSONB(tx *gorm.DB, table string) error {
+	tmp := table + "__jsonb"
+	steps := []string{
+		fmt.Sprintf(`CREATE TABLE %s (
+		seq INTEGER PRIMARY KEY AUTOINCREMENT,
+		id TEXT NOT NULL UNIQUE,
+		version INTEGER NOT NULL,
+		created_at INTEGER NOT NULL,
+		updated_at INTEGER NOT NULL,
+		doc BLOB NOT NULL CHECK (json_valid(doc, 4)),
+		view TEXT,
+		view_rev BIGINT NOT NULL DEFAULT 0)`, tmp),
+		fmt.Sprintf(`INSERT INTO %s (seq, id, version, created_at, updated_at, doc, view, view_rev)
+		SELECT seq, id, version, created_at, updated_at, jsonb(doc), view, view_rev FROM %s`, tmp, table),
+		fmt.Sprintf(`DELETE FROM sqlite_sequence WHERE name = '%s'`, tmp),
+		fmt.Sprintf(`INSERT INTO sqlite_sequence (name, seq) SELECT '%s', seq FROM sqlite_sequence WHERE name = '%s'`, tmp, table),
+		fmt.Sprintf(`DROP TABLE %s`, table),
+		fmt.Sprintf(`ALTER TABLE %s RENAME TO %s`, tmp, table),
+	}
+	for _, q := range steps {
+		if err := tx.Exec(q).Error; err != nil {
+			return fmt.Errorf("%s as jsonb: %w", table, err)
 		}
 	}
 	return nil

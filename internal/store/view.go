@@ -144,7 +144,7 @@ func (c *Collection[T]) convertSeqs(ctx context.Context, v *View[T], seqs []int6
 	if len(seqs) == 0 {
 		return nil, nil
 	}
-	q := fmt.Sprintf(`SELECT %s FROM %s WHERE seq IN (?%s)`, columns, c.table, strings.Repeat(", ?", len(seqs)-1))
+	q := fmt.Sprintf(`SELECT %s FROM %s WHERE seq IN (?%s)`, columnsOf(c.db.Dialect), c.table, strings.Repeat(", ?", len(seqs)-1))
 	args := make([]any, len(seqs))
 	for i, s := range seqs {
 		args[i] = s
@@ -186,7 +186,7 @@ func (c *Collection[T]) RefreshViews(ctx context.Context, batch int) (int, error
 	if v == nil {
 		return 0, fmt.Errorf("refresh %s views: the collection has no view", c.table)
 	}
-	qStale := c.db.rebind(fmt.Sprintf(`SELECT %s FROM %s WHERE seq > ? AND view_rev <> ? ORDER BY seq LIMIT ?`, columns, c.table))
+	qStale := c.db.rebind(fmt.Sprintf(`SELECT %s FROM %s WHERE seq > ? AND view_rev <> ? ORDER BY seq LIMIT ?`, columnsOf(c.db.Dialect), c.table))
 	qSet := c.db.rebind(fmt.Sprintf(`UPDATE %s SET view = ?, view_rev = ? WHERE id = ? AND version = ?`, c.table))
 	total := 0
 	for after := int64(0); ; {
