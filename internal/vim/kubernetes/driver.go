@@ -26,9 +26,6 @@ const handleVersion = 1
 type Options struct {
 	// ReadyTimeout bounds each wait for readiness or removal (default 5 min).
 	ReadyTimeout time.Duration
-	// ChangeGather is how long a wait lets the changes that follow one
-	// gather before it checks again (default 250 ms; see waitOnce).
-	ChangeGather time.Duration
 	// NamespacePrefix prefixes the namespaces the driver creates per VNF (default "vnf-").
 	NamespacePrefix string
 	// Logger receives one line per completed change (default: discard).
@@ -73,9 +70,6 @@ func New(cfg *rest.Config, opts Options) (*Driver, error) {
 	}
 	if opts.ReadyTimeout <= 0 {
 		opts.ReadyTimeout = 5 * time.Minute
-	}
-	if opts.ChangeGather <= 0 {
-		opts.ChangeGather = 250 * time.Millisecond
 	}
 	if opts.NamespacePrefix == "" {
 		opts.NamespacePrefix = "vnf-"

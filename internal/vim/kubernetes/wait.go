@@ -51,17 +51,9 @@ func (d *Driver) waitUntil(ctx context.Context, op string, watches []watchFunc, 
 // rewatchPause is the least time between two openings of the watches of one wait.
 const rewatchPause = time.Second
 
-// waitOnce checks cond now and after each burst of events, until it holds (true), the
-// watches close (false) or an error.
-//
-// Changes come in bursts: a rollout changes the Deployment, its ReplicaSet and each pod,
-// several times each, within a second. Checking after every event made each instantiation
-// list its objects about ten times; with a thousand at once those lists were most of what
-// the API server did (TestConcurrentInstantiations). So after an event the wait lets the
-// next ones gather for Options.ChangeGather, then checks once.
+// waitOnce checks cond now and after each event, until it holds (true), the watches close
+// (false) or an error.
 func (d *Driver) waitOnce(ctx context.Context, g *watchGroup, cond func(context.Context) (bool, error)) (bool, error) {
-	gather := time.NewTimer(0)
-	defer gather.Stop()
 	for {
 		ok, err := cond(ctx)
 		if err != nil || ok {
@@ -73,19 +65,6 @@ func (d *Driver) waitOnce(ctx context.Context, g *watchGroup, cond func(context.
 		case <-g.closed:
 			return false, nil
 		case <-g.events:
-		}
-		gather.Reset(d.opts.ChangeGather)
-		select {
-		case <-ctx.Done():
-			return false, ctx.Err()
-		case <-g.closed:
-			return false, nil
-		case <-gather.C:
-		}
-		// The check below sees every change signalled until now.
-		select {
-		case <-g.events:
-		default:
 		}
 	}
 }
