@@ -28,7 +28,8 @@ import (
 
 // Settings of TestConcurrentInstantiations: how many instantiations it
 // starts at once (default 1000, the goal), how many job workers
-// run them (default 200), the database ("postgres", or SQLite), and the
+// run them (default as many: with fewer, the instantiations are not all
+// concurrent), the database ("postgres", or SQLite), and the
 // Kubernetes client's request rate (default 1000 a second).
 const (
 	envConcurrentN       = "CADENZA_LCM_CONCURRENT_N"
@@ -55,7 +56,8 @@ func TestConcurrentInstantiations(t *testing.T) {
 	// be measured at the test default of 100 requests a second: each
 	// instantiation lists and watches its workloads until they are ready.
 	cfg.QPS, cfg.Burst = float32(envInt(envConcurrentQPS, 1000)), 2*envInt(envConcurrentQPS, 1000)
-	n, workers := envInt(envConcurrentN, 1000), envInt(envConcurrentWorkers, 200)
+	n := envInt(envConcurrentN, 1000)
+	workers := envInt(envConcurrentWorkers, n)
 	drv, err := kubernetes.New(cfg, kubernetes.Options{ReadyTimeout: 5 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
