@@ -149,25 +149,17 @@ func (c *Collection[T]) convertSeqs(ctx context.Context, v *View[T], seqs []int6
 	for i, s := range seqs {
 		args[i] = s
 	}
-	rows, err := c.db.sqlConn(ctx).QueryContext(ctx, c.db.rebind(q), args...)
+	items, err := c.queryItems(ctx, c.db.rebind(q), args...)
 	if err != nil {
-		return nil, fmt.Errorf("list stale %s views: %w", c.table, err)
+		return nil, err
 	}
-	defer rows.Close()
-	views := make(map[int64][]byte, len(seqs))
-	for rows.Next() {
-		var it Item[T]
-		if err := scanItem(rows, &it, nil); err != nil {
-			return nil, fmt.Errorf("list stale %s views: %w", c.table, err)
-		}
+	views := make(map[int64][]byte, len(items))
+	for _, it := range items {
 		b, err := v.Encode(it)
 		if err != nil {
 			return nil, fmt.Errorf("encode %s %s view: %w", c.table, it.ID, err)
 		}
 		views[it.Seq] = b
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list stale %s views: %w", c.table, err)
 	}
 	out := make([][]byte, len(seqs))
 	for i, s := range seqs {
@@ -192,7 +184,7 @@ func (c *Collection[T]) RefreshViews(ctx context.Context, batch int) (int, error
 	for after := int64(0); ; {
 		var n int
 		err := c.db.Tx(ctx, func(ctx context.Context) error {
-			stale, err := c.staleItems(ctx, qStale, after, v.Rev, batch)
+			stale, err := c.queryItems(ctx, qStale, after, v.Rev, batch)
 			if err != nil || len(stale) == 0 {
 				return err
 			}
@@ -215,8 +207,10 @@ func (c *Collection[T]) RefreshViews(ctx context.Context, batch int) (int, error
 	}
 }
 
-func (c *Collection[T]) staleItems(ctx context.Context, q string, after, rev int64, limit int) ([]Item[T], error) {
-	rows, err := c.db.sqlConn(ctx).QueryContext(ctx, q, after, rev, limit)
+// queryItems runs q, which selects columnsOf, and decodes its rows: the
+// documents whose stored view is missing or stale.
+func (c *Collection[T]) queryItems(ctx context.Context, q string, args ...any) ([]Item[T], error) {
+	rows, err := c.db.sqlConn(ctx).QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list stale %s views: %w", c.table, err)
 	}

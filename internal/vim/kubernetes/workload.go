@@ -121,8 +121,7 @@ func findWorkload(ws []workload, vduID string) (workload, error) {
 //
 // a narrows the lists to the kinds the VNF has; the first check of a wait lists them all.
 func (d *Driver) settled(ctx context.Context, ns, id string, a *absent) (bool, error) {
-	first := !a.checked
-	defer func() { a.checked = a.checked || first }()
+	defer func() { a.checked = true }()
 	ws, err := d.workloadsOf(ctx, ns, id, a)
 	if err != nil {
 		return false, err
