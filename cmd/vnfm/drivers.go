@@ -17,9 +17,10 @@ import (
 
 // drivers makes the VIM drivers the engine asks for: Kubernetes or
 // OpenStack for the VIM a connection names, or Kubernetes for the default
-// VIM of --vim-kubeconfig. OpenStack drivers are kept per connection, so
-// each VIM's Keystone token is fetched once and renewed by its client
-// rather than on every step.
+// VIM of --vim-kubeconfig. Drivers are kept per connection: an OpenStack
+// driver's Keystone token is then fetched once and renewed by its client
+// rather than on every step, and a Kubernetes driver's waits share its
+// cluster-wide watches.
 type drivers struct {
 	kubeconfig string
 	log        *slog.Logger
@@ -28,8 +29,9 @@ type drivers struct {
 	def  vim.Driver
 	err  error
 
-	mu        sync.Mutex
-	openstack map[string]*openstack.Driver
+	mu         sync.Mutex
+	openstack  map[string]*openstack.Driver
+	kubernetes map[string]*kubernetes.Driver
 }
 
 // Driver returns the driver for conn (nil: the default VIM).
@@ -38,7 +40,7 @@ func (d *drivers) Driver(ctx context.Context, conn *vim.Connection) (vim.Driver,
 	if conn != nil && conn.Endpoint != "" {
 		switch {
 		case conn.IsKubernetes():
-			return kubernetes.NewForConnection(*conn, opts)
+			return d.kube(*conn, opts)
 		case conn.IsOpenStack():
 			return d.openStack(ctx, *conn)
 		}
@@ -83,10 +85,31 @@ func (d *drivers) openStack(ctx context.Context, conn vim.Connection) (vim.Drive
 	return drv, nil
 }
 
+// kube returns the cached driver of conn, making one when the connection
+// (credentials included) is new.
+func (d *drivers) kube(conn vim.Connection, opts kubernetes.Options) (vim.Driver, error) {
+	key := fingerprint(conn)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if drv, ok := d.kubernetes[key]; ok {
+		return drv, nil
+	}
+	drv, err := kubernetes.NewForConnection(conn, opts)
+	if err != nil {
+		return nil, err
+	}
+	if d.kubernetes == nil {
+		d.kubernetes = map[string]*kubernetes.Driver{}
+	}
+	d.kubernetes[key] = drv
+	return drv, nil
+}
+
 // fingerprint identifies a connection by everything in it, credentials
 // included, hashed so that the map key reveals none of them.
 func fingerprint(c vim.Connection) string {
-	parts := []string{c.VIMID, c.VIMType, c.Endpoint, string(c.CACert)}
+	parts := []string{c.VIMID, c.VIMType, c.Endpoint, string(c.CACert),
+		c.BearerToken.Reveal(), string(c.ClientCert), c.ClientKey.Reveal()}
 	if a := c.OpenStack; a != nil {
 		parts = append(parts, a.Username, a.UserID, a.Password.Reveal(), a.ProjectName, a.ProjectID,
 			a.UserDomain, a.ProjectDomain, a.Region, a.ApplicationCredentialID, a.ApplicationCredentialSecret.Reveal())

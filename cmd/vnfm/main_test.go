@@ -69,3 +69,30 @@ func TestDrivers(t *testing.T) {
 		})
 	}
 }
+
+// TestKubernetesDriversPerConnection checks that a connection gets one driver, whose waits
+// share its watches, and that changed credentials get a new one.
+func TestKubernetesDriversPerConnection(t *testing.T) {
+	t.Parallel()
+	d := &drivers{}
+	conn := vim.Connection{VIMID: "edge", VIMType: "kubernetes", Endpoint: "https://127.0.0.1:6443", BearerToken: vim.NewSecret("one")}
+	first, err := d.Driver(t.Context(), &conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := d.Driver(t.Context(), &conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first != again {
+		t.Error("the same connection got a second driver")
+	}
+	conn.BearerToken = vim.NewSecret("two")
+	rotated, err := d.Driver(t.Context(), &conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rotated == first {
+		t.Error("a connection with a new token got the driver of the old one")
+	}
+}

@@ -3,6 +3,7 @@ package kubernetes
 import (
 	"context"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/watch"
@@ -56,13 +57,22 @@ func (d *Driver) deleteNamespace(ctx context.Context, ns string) error {
 		return err
 	}
 	opts := metav1.ListOptions{FieldSelector: "metadata.name=" + ns}
-	w := func(ctx context.Context) (watch.Interface, error) { return d.cs.CoreV1().Namespaces().Watch(ctx, opts) }
-	return d.waitUntil(ctx, op, []watchFunc{w}, func(ctx context.Context) (bool, error) {
-		_, err := d.cs.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
-		if vim.KindOf(classify(op, err)) == vim.ErrNotFound {
-			return true, nil
-		}
-		return false, classify(op, err)
+	return d.waitUntil(ctx, wait{
+		op: op, key: namespaceKey(ns),
+		watches: []watchFunc{func(ctx context.Context) (watch.Interface, error) {
+			return d.cs.CoreV1().Namespaces().Watch(ctx, opts)
+		}},
+		cached: func(r *hubRun) bool {
+			_, err := r.namespaces.Get(ns)
+			return apierrors.IsNotFound(err)
+		},
+		cond: func(ctx context.Context) (bool, error) {
+			_, err := d.cs.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
+			if vim.KindOf(classify(op, err)) == vim.ErrNotFound {
+				return true, nil
+			}
+			return false, classify(op, err)
+		},
 	})
 }
 
@@ -94,11 +104,19 @@ func (d *Driver) deleteLabelled(ctx context.Context, st *handleState, id string)
 			}
 		}
 	}
-	return d.waitUntil(ctx, "delete vnf "+id, d.instanceWatches(st.Namespace, id), func(ctx context.Context) (bool, error) {
-		pods, err := d.cs.CoreV1().Pods(st.Namespace).List(ctx, listOptions(id))
-		if err != nil {
-			return false, classify("list pods", err)
-		}
-		return len(pods.Items) == 0, nil
+	ns := st.Namespace
+	return d.waitUntil(ctx, wait{
+		op: "delete vnf " + id, key: instanceKey(ns, id), watches: d.instanceWatches(ns, id),
+		cached: func(r *hubRun) bool {
+			pods, _ := r.pods.Pods(ns).List(instanceSelector(id)) // a cache lister does not fail
+			return len(pods) == 0
+		},
+		cond: func(ctx context.Context) (bool, error) {
+			pods, err := d.cs.CoreV1().Pods(ns).List(ctx, listOptions(id))
+			if err != nil {
+				return false, classify("list pods", err)
+			}
+			return len(pods.Items) == 0, nil
+		},
 	})
 }

@@ -40,6 +40,9 @@ type Driver struct {
 	mapper meta.ResettableRESTMapper
 	opts   Options
 	log    *slog.Logger
+	// hub shares cluster-wide watches among the driver's waits (nil: each wait watches
+	// on its own).
+	hub *hub
 }
 
 var _ vim.Driver = (*Driver)(nil)
@@ -79,7 +82,8 @@ func New(cfg *rest.Config, opts Options) (*Driver, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(cs.Discovery()))
-	return &Driver{cfg: rest.CopyConfig(cfg), cs: cs, dyn: dyn, mapper: mapper, opts: opts, log: log}, nil
+	return &Driver{cfg: rest.CopyConfig(cfg), cs: cs, dyn: dyn, mapper: mapper, opts: opts, log: log,
+		hub: newHub(cs, log)}, nil
 }
 
 // NewForConnection returns a driver for a VIM connection (vimType kubernetes or

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
@@ -31,17 +32,30 @@ func (d *Driver) Heal(ctx context.Context, h vim.Handle, vnfcIDs []string) error
 		}
 	}
 	a := &absent{}
-	return d.waitUntil(ctx, op, d.instanceWatches(ns, id), func(ctx context.Context) (bool, error) {
-		pods, err := d.cs.CoreV1().Pods(ns).List(ctx, listOptions(id))
-		if err != nil {
-			return false, classify("list pods", err)
-		}
-		for _, p := range pods.Items {
+	replaced := func(pods []*corev1.Pod) bool {
+		for _, p := range pods {
 			if gone[p.UID] {
-				return false, nil
+				return false
 			}
 		}
-		return d.settled(ctx, ns, id, a)
+		return true
+	}
+	return d.waitUntil(ctx, wait{
+		op: op, key: instanceKey(ns, id), watches: d.instanceWatches(ns, id),
+		cached: func(r *hubRun) bool {
+			pods, _ := r.pods.Pods(ns).List(instanceSelector(id)) // a cache lister does not fail
+			return replaced(pods) && settledIn(r, ns, id)
+		},
+		cond: func(ctx context.Context) (bool, error) {
+			pods, err := d.cs.CoreV1().Pods(ns).List(ctx, listOptions(id))
+			if err != nil {
+				return false, classify("list pods", err)
+			}
+			if !replaced(pointers(pods.Items)) {
+				return false, nil
+			}
+			return d.settled(ctx, ns, id, a)
+		},
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/watch"
 
 	"github.com/cadenza-mano/cadenza/internal/vim"
@@ -15,23 +16,66 @@ import (
 // watchFunc opens one watch.
 type watchFunc func(ctx context.Context) (watch.Interface, error)
 
-// waitUntil returns once cond holds. It opens the watches first and then checks cond, and
-// checks it again after each burst of events, so no change between the check and the watch
-// is missed and nothing is polled. A watch the server closes is reopened. The wait is bounded
-// by Options.ReadyTimeout (ErrTimeout) and by ctx.
-func (d *Driver) waitUntil(ctx context.Context, op string, watches []watchFunc, cond func(context.Context) (bool, error)) error {
+// wait says what a wait waits for.
+type wait struct {
+	op string
+	// key names the objects whose changes the hub signals (instanceKey, namespaceKey).
+	key string
+	// watches are the wait's own, opened when the hub is off.
+	watches []watchFunc
+	// cached reports whether the hub's copy shows the condition holding; nil asks cond at
+	// every change. It may be wrong either way for a moment, as the copy lags: a false
+	// true costs one check of cond, a false false is righted by the change still to come.
+	cached func(*hubRun) bool
+	// cond is the condition, checked against the API server.
+	cond func(context.Context) (bool, error)
+}
+
+// waitUntil returns once w.cond holds. It subscribes to the changes first and then checks,
+// and checks again after each burst of changes, so no change between the check and the
+// subscription is missed and nothing is polled. The wait is bounded by
+// Options.ReadyTimeout (ErrTimeout) and by ctx.
+func (d *Driver) waitUntil(ctx context.Context, w wait) error {
 	wctx, cancel := context.WithTimeout(ctx, d.opts.ReadyTimeout)
 	defer cancel()
+	s := d.hub.subscribe(wctx, w.key)
+	if s == nil {
+		return d.waitWatching(ctx, wctx, w)
+	}
+	defer d.hub.unsubscribe(s)
+	for {
+		if w.cached == nil || !s.run.isSynced() || w.cached(s.run) {
+			done, err := w.cond(wctx)
+			if err != nil {
+				return d.waitError(ctx, wctx, w.op, err)
+			}
+			if done {
+				return nil
+			}
+		}
+		select {
+		case <-wctx.Done():
+			return d.waitError(ctx, wctx, w.op, wctx.Err())
+		case <-s.run.failed:
+			return d.waitWatching(ctx, wctx, w)
+		case <-s.events:
+		}
+	}
+}
+
+// waitWatching is waitUntil on the wait's own watches. A watch the server closes is
+// reopened.
+func (d *Driver) waitWatching(ctx, wctx context.Context, w wait) error {
 	for {
 		opened := time.Now()
-		g, err := openWatches(wctx, watches)
+		g, err := openWatches(wctx, w.watches)
 		if err != nil {
-			return d.waitError(ctx, wctx, op, err)
+			return d.waitError(ctx, wctx, w.op, err)
 		}
-		done, err := d.waitOnce(wctx, g, cond)
+		done, err := d.waitOnce(wctx, g, w.cond)
 		g.stop()
 		if err != nil {
-			return d.waitError(ctx, wctx, op, err)
+			return d.waitError(ctx, wctx, w.op, err)
 		}
 		if done {
 			return nil
@@ -41,7 +85,7 @@ func (d *Driver) waitUntil(ctx context.Context, op string, watches []watchFunc, 
 		if time.Since(opened) < rewatchPause {
 			select {
 			case <-wctx.Done():
-				return d.waitError(ctx, wctx, op, wctx.Err())
+				return d.waitError(ctx, wctx, w.op, wctx.Err())
 			case <-time.After(rewatchPause):
 			}
 		}
@@ -125,6 +169,11 @@ func (g *watchGroup) stop() {
 // listOptions selects the objects of one VNF instance.
 func listOptions(id string) metav1.ListOptions {
 	return metav1.ListOptions{LabelSelector: LabelInstance + "=" + labelValue(id)}
+}
+
+// instanceSelector selects the objects of one VNF instance in the hub's copy.
+func instanceSelector(id string) labels.Selector {
+	return labels.SelectorFromSet(labels.Set{LabelInstance: labelValue(id)})
 }
 
 // instanceWatches watch the pods, workloads and Jobs of a VNF instance.

@@ -126,12 +126,9 @@ func (d *Driver) settled(ctx context.Context, ns, id string, a *absent) (bool, e
 	if err != nil {
 		return false, err
 	}
-	want := 0
-	for _, w := range ws {
-		if !w.settled {
-			return false, nil
-		}
-		want += int(w.replicas)
+	want, ok := workloadsSettled(ws)
+	if !ok {
+		return false, nil
 	}
 	if done, err := d.jobsDone(ctx, ns, id, a); err != nil || !done {
 		return false, err
@@ -140,11 +137,53 @@ func (d *Driver) settled(ctx context.Context, ns, id string, a *absent) (bool, e
 	if err != nil {
 		return false, classify("list pods", err)
 	}
+	return podsSettled(pointers(pods.Items), want), nil
+}
+
+// settledIn is settled on the hub's copy. A failed Job counts as settled, so that the
+// check against the API server reports it.
+func settledIn(r *hubRun, ns, id string) bool {
+	sel := instanceSelector(id)
+	deps, _ := r.deps.Deployments(ns).List(sel) // a cache lister does not fail
+	sets, _ := r.sets.StatefulSets(ns).List(sel)
+	ws := make([]workload, 0, len(deps)+len(sets))
+	for _, dep := range deps {
+		ws = append(ws, deploymentWorkload(dep))
+	}
+	for _, set := range sets {
+		ws = append(ws, statefulSetWorkload(set))
+	}
+	want, ok := workloadsSettled(ws)
+	if !ok {
+		return false
+	}
+	jobs, _ := r.jobs.Jobs(ns).List(sel)
+	if done, err := jobsComplete(jobs); err == nil && !done {
+		return false
+	}
+	pods, _ := r.pods.Pods(ns).List(sel)
+	return podsSettled(pods, want)
+}
+
+// workloadsSettled reports whether every workload is settled, and how many pods they ask
+// for in all.
+func workloadsSettled(ws []workload) (want int, ok bool) {
+	for _, w := range ws {
+		if !w.settled {
+			return 0, false
+		}
+		want += int(w.replicas)
+	}
+	return want, true
+}
+
+// podsSettled reports whether no pod is terminating or unready and the workloads' pods
+// number want.
+func podsSettled(pods []*corev1.Pod, want int) bool {
 	owned := 0
-	for i := range pods.Items {
-		p := &pods.Items[i]
+	for _, p := range pods {
 		if p.DeletionTimestamp != nil {
-			return false, nil
+			return false
 		}
 		switch controllerKind(p) {
 		case "Job":
@@ -157,10 +196,10 @@ func (d *Driver) settled(ctx context.Context, ns, id string, a *absent) (bool, e
 			owned++
 		}
 		if !podReady(p) {
-			return false, nil
+			return false
 		}
 	}
-	return owned == want, nil
+	return owned == want
 }
 
 // jobsDone reports whether every Job of the VNF has completed. A failed Job fails the wait:
@@ -174,16 +213,30 @@ func (d *Driver) jobsDone(ctx context.Context, ns, id string, a *absent) (bool, 
 		return false, classify("list jobs", err)
 	}
 	a.jobs = len(jobs.Items) == 0
-	for i := range jobs.Items {
-		switch jobCondition(&jobs.Items[i]) {
+	return jobsComplete(pointers(jobs.Items))
+}
+
+// jobsComplete reports whether every Job has completed, failing on a failed one.
+func jobsComplete(jobs []*batchv1.Job) (bool, error) {
+	for _, j := range jobs {
+		switch jobCondition(j) {
 		case batchv1.JobFailed:
-			return false, vim.Errorf(vim.ErrPermanent, "job "+jobs.Items[i].Name, "failed")
+			return false, vim.Errorf(vim.ErrPermanent, "job "+j.Name, "failed")
 		case batchv1.JobComplete:
 		default:
 			return false, nil
 		}
 	}
 	return true, nil
+}
+
+// pointers points at each item of a list.
+func pointers[T any](items []T) []*T {
+	out := make([]*T, len(items))
+	for i := range items {
+		out[i] = &items[i]
+	}
+	return out
 }
 
 // jobCondition is the Job's final condition (Complete or Failed) once it has one.
@@ -216,7 +269,9 @@ func podReady(p *corev1.Pod) bool {
 // waitSettled waits until the VNF's workloads are settled.
 func (d *Driver) waitSettled(ctx context.Context, op, ns, id string) error {
 	a := &absent{}
-	return d.waitUntil(ctx, op, d.instanceWatches(ns, id), func(ctx context.Context) (bool, error) {
-		return d.settled(ctx, ns, id, a)
+	return d.waitUntil(ctx, wait{
+		op: op, key: instanceKey(ns, id), watches: d.instanceWatches(ns, id),
+		cached: func(r *hubRun) bool { return settledIn(r, ns, id) },
+		cond:   func(ctx context.Context) (bool, error) { return d.settled(ctx, ns, id, a) },
 	})
 }
