@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"k8s.io/klog/v2"
 
 	"github.com/cadenza-mano/cadenza/internal/jobs"
 	"github.com/cadenza-mano/cadenza/internal/server"
@@ -97,6 +98,7 @@ func run(ctx context.Context, spec Spec, opts server.Options) error {
 		return err
 	}
 	slog.SetDefault(log)
+	routeKlog(log)
 	if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}
@@ -173,4 +175,11 @@ func (a *App) jobLogger() *slog.Logger {
 		return a.Log
 	}
 	return l.With("component", "jobs")
+}
+
+// routeKlog sends the lines client-go and the Helm SDK log through klog (a
+// watch the API server closed, say) to log, in its format, instead of
+// klog's own on stderr.
+func routeKlog(log *slog.Logger) {
+	klog.SetSlogLogger(log.With("component", "kubernetes-client"))
 }

@@ -13,9 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"k8s.io/klog/v2"
+
 	"github.com/cadenza-mano/cadenza/internal/catalog"
 	"github.com/cadenza-mano/cadenza/internal/notify"
 	"github.com/cadenza-mano/cadenza/internal/server"
+	"github.com/cadenza-mano/cadenza/internal/telemetry"
 	"github.com/cadenza-mano/cadenza/sol/vnfpkgm"
 )
 
@@ -190,5 +193,24 @@ func TestCommand_EnvAndValidation(t *testing.T) {
 	cmd.SetArgs([]string{"--data-dir", t.TempDir(), "--auth", "oauth2", "--oauth-client", "no-secret"})
 	if err := cmd.ExecuteContext(t.Context()); err == nil || errors.Is(err, context.Canceled) {
 		t.Fatalf("bad --oauth-client accepted: %v", err)
+	}
+}
+
+// TestRouteKlog checks that client-go's klog lines reach the process's logger as JSON.
+func TestRouteKlog(t *testing.T) {
+	var buf strings.Builder
+	log, err := telemetry.NewLogger(&buf, "json", "info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	routeKlog(log)
+	klog.InfoS("watch ended", "reflector", "pods")
+	klog.Flush()
+	var line map[string]any
+	if err := json.Unmarshal([]byte(buf.String()), &line); err != nil {
+		t.Fatalf("klog line not in the logger's JSON: %q: %v", buf.String(), err)
+	}
+	if line["component"] != "kubernetes-client" || line["msg"] != "watch ended" || line["reflector"] != "pods" {
+		t.Errorf("line %v", line)
 	}
 }
