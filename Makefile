@@ -62,7 +62,7 @@ test-e2e:
 # for minutes.
 test-load:
 	CADENZA_KUBECONFIG=$$(hack/k8s-testenv.sh kubeconfig) \
-		$(GO) test -tags e2e -count=1 -timeout 30m -run 'TestConcurrentInstantiations' ./internal/lcm/...
+		$(GO) test -tags e2e -count=1 -timeout 30m -v -run 'TestConcurrentInstantiations' ./internal/lcm/...
 
 # The conformance runner against NFVO and VNFM started on SQLite, then on
 # PostgreSQL; with the test control plane as the VNFM's VIM it also takes a
