@@ -130,6 +130,7 @@ func vnfpkgmSuite(p *vnfpkgm) check.Suite {
 		check.Check{Name: "GET /vnf_packages/{unknown id}: 404 ProblemDetails", Run: p.checkGetUnknown},
 		check.Check{Name: "GET /vnf_packages: 200, list of VnfPkgInfo", Run: p.checkList},
 		check.Check{Name: "PATCH userDefinedData with If-Match: 200, new ETag, merged", Run: p.checkPatch},
+		check.Check{Name: "PATCH userDefinedData merges nested objects (RFC 7396)", Run: p.checkPatchNested},
 		check.Check{Name: "PATCH with a stale If-Match: 412 ProblemDetails", Run: p.checkPatchStale},
 		check.Check{Name: "PATCH operationalState of a CREATED package: 409 ProblemDetails", Run: p.checkPatchConflict},
 		check.Check{Name: "DELETE /vnf_packages/{id}: 204, then GET: 404", Run: p.checkDelete},
@@ -389,6 +390,37 @@ func (p *vnfpkgm) checkPatch(ctx context.Context) error {
 		errs = append(errs, fmt.Errorf("GET after PATCH has ETag %q, PATCH answered %q", getTag, newTag))
 	}
 	return errors.Join(errs...)
+}
+
+// checkPatchNested checks SOL 005's rule for userDefinedData modifications,
+// JSON Merge Patch: a null inside a nested object removes that key only, and
+// the keys the patch leaves out stay.
+func (p *vnfpkgm) checkPatchNested(ctx context.Context) error {
+	pkg, err := p.create(ctx, map[string]any{"set": "nested", "limits": map[string]any{"cpu": "2", "memory": "1Gi"}})
+	if err != nil {
+		return fmt.Errorf("set up: %w", err)
+	}
+	_, etag, err := p.get(ctx, pkg.ID)
+	if err != nil {
+		return err
+	}
+	mod := map[string]any{"userDefinedData": map[string]any{"limits": map[string]any{"cpu": nil, "disk": "5Gi"}}}
+	r, err := p.patch(ctx, pkg.ID, etag, mod)
+	if err != nil {
+		return err
+	}
+	if err := r.ExpectStatus(http.StatusOK); err != nil {
+		return err
+	}
+	got, _, err := p.get(ctx, pkg.ID)
+	if err != nil {
+		return err
+	}
+	want := map[string]any{runKey: p.runID, "set": "nested", "limits": map[string]any{"memory": "1Gi", "disk": "5Gi"}}
+	if !sameJSON(got.UserDefinedData, want) {
+		return fmt.Errorf("after PATCH %v userDefinedData is %v, want %v", mod, got.UserDefinedData, want)
+	}
+	return nil
 }
 
 func (p *vnfpkgm) checkPatchStale(ctx context.Context) error {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cadenza-mano/cadenza/internal/catalog/csar"
 	"github.com/cadenza-mano/cadenza/internal/jobs"
+	"github.com/cadenza-mano/cadenza/internal/mergepatch"
 	"github.com/cadenza-mano/cadenza/internal/query"
 	"github.com/cadenza-mano/cadenza/internal/store"
 )
@@ -128,16 +129,7 @@ func (s *Service) modify(ctx context.Context, id string, ifVersion int64, mod Mo
 			}
 			p.OperationalState = *st
 		}
-		for k, v := range mod.UserDefinedData {
-			if p.UserDefinedData == nil {
-				p.UserDefinedData = map[string]any{}
-			}
-			if v == nil {
-				delete(p.UserDefinedData, k)
-			} else {
-				p.UserDefinedData[k] = v
-			}
-		}
+		p.UserDefinedData = mergepatch.Apply(p.UserDefinedData, mod.UserDefinedData)
 		return nil
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/cadenza-mano/cadenza/internal/mergepatch"
 	"github.com/cadenza-mano/cadenza/internal/store"
 )
 
@@ -50,7 +51,7 @@ func (s *Service) changeExtConn(ctx context.Context, op *OpOcc, inst *VNFInstanc
 	work.Instantiated = cloneInfo(cur)
 	work.Instantiated.ExtVirtualLinks = links
 	out, err := s.redeploy(ctx, &work, inst.VNFDID, cur.FlavourID, cur.InstantiationLevelID, cur.ScaleStatus,
-		mergeMap(cloneMap(cur.AdditionalParams), r.AdditionalParams))
+		mergepatch.Apply(cloneMap(cur.AdditionalParams), r.AdditionalParams))
 	if err != nil {
 		return outcome{}, err
 	}

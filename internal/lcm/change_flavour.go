@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/cadenza-mano/cadenza/internal/mergepatch"
 	"github.com/cadenza-mano/cadenza/internal/store"
 )
 
@@ -30,7 +31,7 @@ func (s *Service) ChangeFlavour(ctx context.Context, id string, req ChangeFlavou
 
 func (s *Service) changeFlavour(ctx context.Context, op *OpOcc, inst *VNFInstance) (outcome, error) {
 	r := op.Request.ChangeFlavour
-	params := mergeMap(cloneMap(inst.Instantiated.AdditionalParams), r.AdditionalParams)
+	params := mergepatch.Apply(cloneMap(inst.Instantiated.AdditionalParams), r.AdditionalParams)
 	return s.redeploy(ctx, withGrantedAssets(inst, op), inst.VNFDID, r.FlavourID, r.InstantiationLevelID, nil, params)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 
+	"github.com/cadenza-mano/cadenza/internal/mergepatch"
 	"github.com/cadenza-mano/cadenza/internal/store"
 )
 
@@ -25,7 +26,7 @@ func (s *Service) ChangeVNFPkg(ctx context.Context, id string, req ChangeVNFPkgR
 
 func (s *Service) changeVNFPkg(ctx context.Context, op *OpOcc, inst *VNFInstance) (outcome, error) {
 	cur := inst.Instantiated
-	params := mergeMap(cloneMap(cur.AdditionalParams), op.Request.ChangeVNFPkg.AdditionalParams)
+	params := mergepatch.Apply(cloneMap(cur.AdditionalParams), op.Request.ChangeVNFPkg.AdditionalParams)
 	return s.redeploy(ctx, inst, op.Request.ChangeVNFPkg.VNFDID, cur.FlavourID, cur.InstantiationLevelID,
 		cur.ScaleStatus, params)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/cadenza-mano/cadenza/internal/mergepatch"
 	"github.com/cadenza-mano/cadenza/internal/store"
 )
 
@@ -129,9 +130,9 @@ func (mod *Modification) apply(inst *VNFInstance) {
 	if mod.VNFDID != nil {
 		inst.VNFDID = *mod.VNFDID
 	}
-	inst.Metadata = mergeMap(inst.Metadata, mod.Metadata)
-	inst.Extensions = mergeMap(inst.Extensions, mod.Extensions)
-	inst.ConfigurableProperties = mergeMap(inst.ConfigurableProperties, mod.ConfigurableProps)
+	inst.Metadata = mergepatch.Apply(inst.Metadata, mod.Metadata)
+	inst.Extensions = mergepatch.Apply(inst.Extensions, mod.Extensions)
+	inst.ConfigurableProperties = mergepatch.Apply(inst.ConfigurableProperties, mod.ConfigurableProps)
 	if info := inst.Instantiated; info != nil {
 		for _, id := range mod.VNFCDeleteIDs {
 			delete(info.VNFCProperties, id)
@@ -140,7 +141,7 @@ func (mod *Modification) apply(inst *VNFInstance) {
 			if info.VNFCProperties == nil {
 				info.VNFCProperties = map[string]map[string]any{}
 			}
-			if p := mergeMap(info.VNFCProperties[c.ID], c.ConfigurableProperties); len(p) > 0 {
+			if p := mergepatch.Apply(info.VNFCProperties[c.ID], c.ConfigurableProperties); len(p) > 0 {
 				info.VNFCProperties[c.ID] = p
 			} else {
 				delete(info.VNFCProperties, c.ID)
@@ -203,19 +204,4 @@ func (mod *Modification) changedInfo() *ChangedInfo {
 		c.VIMConnections[id] = v
 	}
 	return c
-}
-
-// mergeMap applies a JSON merge patch of one level: nil removes a key.
-func mergeMap(dst, patch map[string]any) map[string]any {
-	for k, v := range patch {
-		if v == nil {
-			delete(dst, k)
-			continue
-		}
-		if dst == nil {
-			dst = map[string]any{}
-		}
-		dst[k] = v
-	}
-	return dst
 }

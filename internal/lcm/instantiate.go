@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 
+	"github.com/cadenza-mano/cadenza/internal/mergepatch"
 	"github.com/cadenza-mano/cadenza/internal/store"
 )
 
@@ -83,7 +84,7 @@ func (s *Service) instantiate(ctx context.Context, op *OpOcc, inst *VNFInstance)
 	}
 	return outcome{changes: diff(nil, info.VNFCs), apply: func(i *VNFInstance) {
 		i.InstantiationState, i.Instantiated, i.VIMConnections = Instantiated, info, conns
-		i.Extensions = mergeMap(i.Extensions, req.Extensions)
-		i.ConfigurableProperties = mergeMap(i.ConfigurableProperties, req.ConfigurableProps)
+		i.Extensions = mergepatch.Apply(i.Extensions, req.Extensions)
+		i.ConfigurableProperties = mergepatch.Apply(i.ConfigurableProperties, req.ConfigurableProps)
 	}}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -415,6 +416,19 @@ func TestModify(t *testing.T) {
 	got := decode(t, b.want(t, b.do(t, http.MethodGet, path+"?all_fields", ""), http.StatusOK, "vnfInstance").body)
 	if got["vnfInstanceName"] != "renamed" || got["metadata"].(map[string]any)["k"] != "v" || got["vimConnectionInfo"] == nil {
 		t.Fatalf("after PATCH: %v", got)
+	}
+	// Maps merge by RFC 7396 at every depth: a nested null removes one key, a nested object
+	// merges, and what the patch leaves out stays.
+	r = b.want(t, b.do(t, http.MethodPatch, path, `{"vnfConfigurableProperties":{"limits":{"cpu":2,"memory":"1Gi","tags":["a"]}}}`),
+		http.StatusAccepted, "")
+	b.waitOp(t, r.header.Get("Location"), lcm.Completed)
+	r = b.want(t, b.do(t, http.MethodPatch, path, `{"vnfConfigurableProperties":{"limits":{"cpu":null,"disk":"5Gi","tags":["b"]}}}`),
+		http.StatusAccepted, "")
+	b.waitOp(t, r.header.Get("Location"), lcm.Completed)
+	got = decode(t, b.want(t, b.do(t, http.MethodGet, path, ""), http.StatusOK, "vnfInstance").body)
+	limits, _ := got["vnfConfigurableProperties"].(map[string]any)["limits"].(map[string]any)
+	if want := map[string]any{"memory": "1Gi", "disk": "5Gi", "tags": []any{"b"}}; !reflect.DeepEqual(limits, want) {
+		t.Errorf("vnfConfigurableProperties.limits after two PATCHes: %v, want %v", limits, want)
 	}
 	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPatch, b.url+path, strings.NewReader(`{"vnfInstanceName":"x"}`))
 	req.Header.Set("Content-Type", "application/merge-patch+json")
