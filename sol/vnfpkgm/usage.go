@@ -55,7 +55,7 @@ type UsageOptions struct {
 // was down or its subscription missing.
 type Usage struct {
 	cat    *catalog.Service
-	vnfm   *vnfmClient
+	vnfm   *vnflcm.Client
 	opts   UsageOptions
 	source string // the VNFM, as references record it
 	log    *slog.Logger
@@ -63,7 +63,7 @@ type Usage struct {
 
 // NewUsage checks opts and returns the tracker; it does no I/O.
 func NewUsage(cat *catalog.Service, opts UsageOptions) (*Usage, error) {
-	c, err := newVNFMClient(opts.VNFMURL, opts.HTTPClient)
+	c, err := vnflcm.NewClient(opts.VNFMURL, opts.HTTPClient)
 	if err != nil {
 		return nil, err
 	}
@@ -141,8 +141,8 @@ func (u *Usage) notified(c *gin.Context) (any, error) {
 // refresh reads instance id from the VNFM and records what it is of; an
 // instance the VNFM no longer has is released.
 func (u *Usage) refresh(ctx context.Context, id string) error {
-	inst, err := u.vnfm.instance(ctx, id)
-	if errors.Is(err, errGone) {
+	inst, err := u.vnfm.Instance(ctx, id)
+	if errors.Is(err, vnflcm.ErrNotFound) {
 		return u.cat.Release(ctx, id, u.source)
 	}
 	if err != nil {
@@ -182,7 +182,7 @@ func (u *Usage) Sync(ctx context.Context) error {
 		return fmt.Errorf("subscribe: %w", err)
 	}
 	listedAt := time.Now()
-	insts, err := u.vnfm.instances(ctx)
+	insts, err := u.vnfm.Instances(ctx)
 	if err != nil {
 		return fmt.Errorf("list instances: %w", err)
 	}
@@ -204,7 +204,7 @@ func (u *Usage) Sync(ctx context.Context) error {
 // subscribing at once end with one subscription: the VNFM answers the
 // duplicates 303.
 func (u *Usage) subscribe(ctx context.Context) error {
-	subs, err := u.vnfm.subscriptions(ctx)
+	subs, err := u.vnfm.Subscriptions(ctx)
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func (u *Usage) subscribe(ctx context.Context) error {
 		case s.CallbackURI == want:
 			have = true
 		case strings.HasPrefix(s.CallbackURI, prefix+"?k="):
-			if err := u.vnfm.unsubscribe(ctx, s.ID); err != nil {
+			if err := u.vnfm.Unsubscribe(ctx, s.ID); err != nil {
 				return err
 			}
 		}
@@ -224,7 +224,7 @@ func (u *Usage) subscribe(ctx context.Context) error {
 	if have {
 		return nil
 	}
-	return u.vnfm.subscribe(ctx, u.subscriptionRequest(want))
+	return u.vnfm.Subscribe(ctx, u.subscriptionRequest(want))
 }
 
 func (u *Usage) subscriptionRequest(callback string) vnflcm.LccnSubscriptionRequest {

@@ -1,4 +1,4 @@
-package vnfpkgm
+package vnflcm
 
 import (
 	"bytes"
@@ -10,28 +10,22 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/cadenza-mano/cadenza/sol/vnflcm"
 )
 
-// vnfmClient calls what the NFVO needs of a VNFM's SOL 003 VNF LCM
-// interface (v1) to keep package usage: subscriptions and instance reads.
-// It shares the wire types of sol/vnflcm.
-type vnfmClient struct {
+// Client calls a VNFM's VNF LCM interface (SOL 003, v1) for what an NFVO
+// reads of it: VNF instances and lifecycle subscriptions. It speaks the
+// wire types of this package.
+type Client struct {
 	base string // the VNFM's /vnflcm/v1
 	http *http.Client
 }
 
-// errGone means the VNFM has no such instance (404).
-var errGone = errors.New("no such vnf instance")
+// ErrNotFound means the VNFM has no such resource (404).
+var ErrNotFound = errors.New("no such resource at the vnfm")
 
-// instanceRef is the part of a VnfInstance usage depends on.
-type instanceRef struct {
-	ID     string `json:"id"`
-	VnfdID string `json:"vnfdId"`
-}
-
-func newVNFMClient(root string, hc *http.Client) (*vnfmClient, error) {
+// NewClient returns a client of the VNFM at root (its API root, without
+// /vnflcm/v1); hc nil is http.DefaultClient. It does no I/O.
+func NewClient(root string, hc *http.Client) (*Client, error) {
 	u, err := url.Parse(strings.TrimSuffix(root, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("vnfm client: %q is not an http(s) URL", root)
@@ -39,22 +33,22 @@ func newVNFMClient(root string, hc *http.Client) (*vnfmClient, error) {
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	return &vnfmClient{base: u.String() + vnflcm.API.Prefix(1), http: hc}, nil
+	return &Client{base: u.String() + API.Prefix(1), http: hc}, nil
 }
 
-// instance reads one VNF instance; errGone when the VNFM has none.
-func (c *vnfmClient) instance(ctx context.Context, id string) (instanceRef, error) {
-	var out instanceRef
+// Instance reads one VNF instance; ErrNotFound when the VNFM has none.
+func (c *Client) Instance(ctx context.Context, id string) (VnfInstance, error) {
+	var out VnfInstance
 	_, err := c.do(ctx, http.MethodGet, c.base+"/vnf_instances/"+url.PathEscape(id), nil, &out)
 	return out, err
 }
 
-// instances lists every VNF instance, following the paging links.
-func (c *vnfmClient) instances(ctx context.Context) ([]instanceRef, error) {
-	var all []instanceRef
+// Instances lists every VNF instance, following the paging links.
+func (c *Client) Instances(ctx context.Context) ([]VnfInstance, error) {
+	var all []VnfInstance
 	next := c.base + "/vnf_instances"
 	for next != "" {
-		var page []instanceRef
+		var page []VnfInstance
 		h, err := c.do(ctx, http.MethodGet, next, nil, &page)
 		if err != nil {
 			return nil, err
@@ -67,12 +61,12 @@ func (c *vnfmClient) instances(ctx context.Context) ([]instanceRef, error) {
 	return all, nil
 }
 
-// subscriptions lists the VNFM's lifecycle subscriptions.
-func (c *vnfmClient) subscriptions(ctx context.Context) ([]vnflcm.LccnSubscription, error) {
-	var all []vnflcm.LccnSubscription
+// Subscriptions lists the VNFM's lifecycle subscriptions.
+func (c *Client) Subscriptions(ctx context.Context) ([]LccnSubscription, error) {
+	var all []LccnSubscription
 	next := c.base + "/subscriptions"
 	for next != "" {
-		var page []vnflcm.LccnSubscription
+		var page []LccnSubscription
 		h, err := c.do(ctx, http.MethodGet, next, nil, &page)
 		if err != nil {
 			return nil, err
@@ -85,8 +79,8 @@ func (c *vnfmClient) subscriptions(ctx context.Context) ([]vnflcm.LccnSubscripti
 	return all, nil
 }
 
-// subscribe creates a subscription; a duplicate (303) counts as created.
-func (c *vnfmClient) subscribe(ctx context.Context, req vnflcm.LccnSubscriptionRequest) error {
+// Subscribe creates a subscription; a duplicate (303) counts as created.
+func (c *Client) Subscribe(ctx context.Context, req LccnSubscriptionRequest) error {
 	body, err := json.Marshal(req)
 	if err != nil {
 		return err
@@ -95,16 +89,17 @@ func (c *vnfmClient) subscribe(ctx context.Context, req vnflcm.LccnSubscriptionR
 	return err
 }
 
-func (c *vnfmClient) unsubscribe(ctx context.Context, id string) error {
+// Unsubscribe deletes a subscription; one already gone counts as deleted.
+func (c *Client) Unsubscribe(ctx context.Context, id string) error {
 	_, err := c.do(ctx, http.MethodDelete, c.base+"/subscriptions/"+url.PathEscape(id), nil, nil)
-	if errors.Is(err, errGone) {
+	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
 	return err
 }
 
 // nextLink is the absolute URL of a response's Link rel="next", or "".
-func (c *vnfmClient) nextLink(h http.Header) (string, error) {
+func (c *Client) nextLink(h http.Header) (string, error) {
 	for _, l := range h.Values("Link") {
 		for part := range strings.SplitSeq(l, ",") {
 			target, params, ok := strings.Cut(strings.TrimSpace(part), ";")
@@ -123,15 +118,15 @@ func (c *vnfmClient) nextLink(h http.Header) (string, error) {
 }
 
 // do sends one request and decodes a JSON answer into out (if not nil).
-// 404 is errGone; other answers than 2xx and 303 are errors naming the
+// 404 is ErrNotFound; other answers than 2xx and 303 are errors naming the
 // VNFM's ProblemDetails.
-func (c *vnfmClient) do(ctx context.Context, method, u string, body []byte, out any) (http.Header, error) {
+func (c *Client) do(ctx context.Context, method, u string, body []byte, out any) (http.Header, error) {
 	req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("Version", vnflcm.API.Versions[0].Version)
+	req.Header.Set("Version", API.Versions[0].Version)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
@@ -150,7 +145,7 @@ func (c *vnfmClient) do(ctx context.Context, method, u string, body []byte, out 
 	}
 	switch {
 	case res.StatusCode == http.StatusNotFound:
-		return nil, fmt.Errorf("vnfm: %s %s: %w", method, u, errGone)
+		return nil, fmt.Errorf("vnfm: %s %s: %w", method, u, ErrNotFound)
 	case res.StatusCode == http.StatusSeeOther:
 		return res.Header, nil
 	case res.StatusCode < 200 || res.StatusCode > 299:
