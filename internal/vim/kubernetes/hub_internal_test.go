@@ -272,3 +272,39 @@ func TestHubWaitEndsOnAPIServer(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestHubRecheckWithoutEvents checks a wait whose condition comes true by a change the hub
+// does not see (an object without the instance label): it asks the API server again after
+// hubRecheck, and not before.
+func TestHubRecheckWithoutEvents(t *testing.T) {
+	defer func(d time.Duration) { hubRecheck = d }(hubRecheck)
+	for _, tt := range []struct {
+		recheck time.Duration
+		ends    bool
+	}{{20 * time.Millisecond, true}, {time.Hour, false}} {
+		hubRecheck = tt.recheck
+		d := hubDriver(fake.NewClientset())
+		var mu sync.Mutex
+		asked, holds := 0, false
+		w := wait{op: "test", key: instanceKey("vnf-a", "a"),
+			cached: func(*hubRun) bool { return false },
+			cond: func(context.Context) (bool, error) {
+				mu.Lock()
+				defer mu.Unlock()
+				asked++
+				return holds, nil
+			}}
+		ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
+		done := make(chan error, 1)
+		go func() { done <- d.waitUntil(ctx, w) }()
+		waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return asked == 1 })
+		mu.Lock()
+		holds = true
+		mu.Unlock()
+		err := <-done
+		cancel()
+		if ended := err == nil; ended != tt.ends {
+			t.Errorf("recheck every %s: wait ended %v (%v), want %v", tt.recheck, ended, err, tt.ends)
+		}
+	}
+}

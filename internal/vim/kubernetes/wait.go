@@ -43,8 +43,10 @@ func (d *Driver) waitUntil(ctx context.Context, w wait) error {
 		return d.waitWatching(ctx, wctx, w)
 	}
 	defer d.hub.unsubscribe(s)
-	for {
-		if w.cached == nil || !s.run.isSynced() || w.cached(s.run) {
+	recheck := time.NewTimer(hubRecheck)
+	defer recheck.Stop()
+	for asked := true; ; {
+		if asked || w.cached == nil || !s.run.isSynced() || w.cached(s.run) {
 			done, err := w.cond(wctx)
 			if err != nil {
 				return d.waitError(ctx, wctx, w.op, err)
@@ -52,16 +54,25 @@ func (d *Driver) waitUntil(ctx context.Context, w wait) error {
 			if done {
 				return nil
 			}
+			recheck.Reset(hubRecheck)
 		}
+		asked = false
 		select {
 		case <-wctx.Done():
 			return d.waitError(ctx, wctx, w.op, wctx.Err())
 		case <-s.run.failed:
 			return d.waitWatching(ctx, wctx, w)
 		case <-s.events:
+		case <-recheck.C:
+			asked = true
 		}
 	}
 }
+
+// hubRecheck is how long a wait on the hub goes without asking the API server. The hub
+// sees only objects with the instance label, so a change to one that lost it (a namespace
+// relabelled by hand, say) sends no event; the recheck bounds how long such a wait lags.
+var hubRecheck = 30 * time.Second
 
 // waitWatching is waitUntil on the wait's own watches. A watch the server closes is
 // reopened.
