@@ -33,8 +33,7 @@ type hub struct {
 	log *slog.Logger
 
 	mu      sync.Mutex
-	subs    map[string]map[*subscription]struct{}
-	count   int
+	subs    map[string]map[*subscription]struct{} // by key; a key without subscriptions is removed
 	run     *hubRun
 	refused time.Time // when the cluster last refused the hub
 	idle    *time.Timer
@@ -94,7 +93,6 @@ func (h *hub) subscribe(ctx context.Context, key string) *subscription {
 		h.subs[key] = map[*subscription]struct{}{}
 	}
 	h.subs[key][s] = struct{}{}
-	h.count++
 	if h.idle != nil {
 		h.idle.Stop()
 		h.idle = nil
@@ -113,8 +111,7 @@ func (h *hub) unsubscribe(s *subscription) {
 	if len(h.subs[s.key]) == 0 {
 		delete(h.subs, s.key)
 	}
-	h.count--
-	if h.count == 0 && h.run != nil {
+	if len(h.subs) == 0 && h.run != nil {
 		run := h.run
 		h.idle = time.AfterFunc(hubIdle, func() { h.stopIdle(run) })
 	}
@@ -123,7 +120,7 @@ func (h *hub) unsubscribe(s *subscription) {
 func (h *hub) stopIdle(run *hubRun) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.run == run && h.count == 0 {
+	if h.run == run && len(h.subs) == 0 {
 		run.cancel()
 		h.run = nil
 		h.idle = nil

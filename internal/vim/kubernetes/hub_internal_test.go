@@ -141,7 +141,7 @@ func TestHubWaitsShareWatches(t *testing.T) {
 	a, b := newRollout(t, cs, "vnf-a", "a"), newRollout(t, cs, "vnf-b", "b")
 	doneA, doneB := startWait(t, d, a.ns, a.id), startWait(t, d, b.ns, b.id)
 	waitFor(t, func() bool { return reqs.get("watch pods@cluster") == 1 && d.hub.run.isSynced() })
-	waitFor(t, func() bool { d.hub.mu.Lock(); defer d.hub.mu.Unlock(); return d.hub.count == 2 })
+	waitFor(t, func() bool { d.hub.mu.Lock(); defer d.hub.mu.Unlock(); return len(d.hub.subs) == 2 })
 	listsBefore := reqs.get("list deployments")
 
 	a.progress(t, burst)
