@@ -30,8 +30,11 @@ func main() {
 		// bound costs little, and it bounds how long an operation whose
 		// process was killed waits before another process resumes it
 		// (RescueStuckJobsAfter). 16 workers cap concurrent operations per
-		// process, well inside the PostgreSQL pool of 32 connections (an
-		// operation may hold two at once).
+		// process by default (--job-workers). An operation holds a
+		// database connection only while it reads or writes, so more run
+		// on the same pool (TestConcurrentInstantiations runs 1,000 on 32
+		// connections); each one waiting on its VIM costs memory and VIM
+		// requests.
 		Jobs: jobs.Options{
 			Queues:               map[string]int{jobs.QueueDefault: 16},
 			JobTimeout:           3 * time.Minute,

@@ -26,7 +26,13 @@ type Options struct {
 	LogLevel     string
 	// PageSize is how many items a page of a list holds.
 	PageSize int
+	// JobWorkers is how many jobs (LCM operations, package onboardings,
+	// notifications) the process runs at once; 0 takes the server's default.
+	JobWorkers int
 }
+
+// MaxJobWorkers bounds --job-workers.
+const MaxJobWorkers = 10_000
 
 // Auth modes.
 const (
@@ -48,6 +54,8 @@ func (o *Options) AddFlags(fs *pflag.FlagSet, defaultListen string) {
 	fs.StringVar(&o.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.IntVar(&o.PageSize, "page-size", sol013.DefaultPageSize,
 		fmt.Sprintf("items per page of a list; clients follow the Link header (1 to %d)", sol013.MaxPageSize))
+	fs.IntVar(&o.JobWorkers, "job-workers", 0,
+		fmt.Sprintf("jobs (LCM operations, package onboardings, notifications) run at once (0: the server's default; at most %d)", MaxJobWorkers))
 }
 
 // EnvPrefix prefixes the environment variable of every flag: --data-dir is
@@ -100,6 +108,9 @@ func (o *Options) Validate() error {
 	}
 	if o.PageSize < 1 || o.PageSize > sol013.MaxPageSize {
 		return fmt.Errorf("--page-size %d: want 1 to %d", o.PageSize, sol013.MaxPageSize)
+	}
+	if o.JobWorkers < 0 || o.JobWorkers > MaxJobWorkers {
+		return fmt.Errorf("--job-workers %d: want 0 (the default) to %d", o.JobWorkers, MaxJobWorkers)
 	}
 	return nil
 }

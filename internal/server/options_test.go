@@ -32,6 +32,7 @@ func TestBindEnv(t *testing.T) {
 	t.Setenv("MANO_LOG_FORMAT", "text")
 	t.Setenv("MANO_LOG_LEVEL", "debug")
 	t.Setenv("MANO_PAGE_SIZE", "50")
+	t.Setenv("MANO_JOB_WORKERS", "200")
 
 	o, err := command(t)
 	if err != nil {
@@ -40,7 +41,7 @@ func TestBindEnv(t *testing.T) {
 	want := Options{Listen: "127.0.0.1:7001", DB: "postgres://db.example/mano", DataDir: "/var/lib/mano-env",
 		Auth: AuthNone, OAuthClients: []string{"ops:s3cret", "viewer:v1ew:vnfpkgm:v1:readonly"},
 		OAuthIssuer: "https://idp.example", OAuthJWKS: "https://idp.example/jwks", LogFormat: "text", LogLevel: "debug",
-		PageSize: 50}
+		PageSize: 50, JobWorkers: 200}
 	if !reflect.DeepEqual(o, want) {
 		t.Fatalf("from the environment:\n got %+v\nwant %+v", o, want)
 	}
@@ -93,6 +94,8 @@ func TestValidate(t *testing.T) {
 		"empty data dir":  {Auth: AuthOAuth2, PageSize: 1},
 		"no page":         {Auth: AuthOAuth2, DataDir: "d"},
 		"pages too large": {Auth: AuthOAuth2, DataDir: "d", PageSize: 10_001},
+		"negative jobs":   {Auth: AuthOAuth2, DataDir: "d", PageSize: 1, JobWorkers: -1},
+		"too many jobs":   {Auth: AuthOAuth2, DataDir: "d", PageSize: 1, JobWorkers: MaxJobWorkers + 1},
 	} {
 		if err := o.Validate(); err == nil {
 			t.Errorf("%s: accepted %+v", name, o)

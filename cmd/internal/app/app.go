@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"os"
 	"os/signal"
@@ -129,7 +130,7 @@ func (a *App) setup(ctx context.Context, spec Spec, addr string) error {
 	if err := a.setupHTTP(spec, addr); err != nil {
 		return err
 	}
-	jopts := spec.Jobs
+	jopts := jobOptions(spec.Jobs, a.Opts.JobWorkers)
 	jopts.Logger = a.jobLogger()
 	runner, err := jobs.New(ctx, a.DB, jopts)
 	if err != nil {
@@ -140,6 +141,21 @@ func (a *App) setup(ctx context.Context, spec Spec, addr string) error {
 		return err
 	}
 	return a.Jobs.Start(context.WithoutCancel(ctx))
+}
+
+// jobOptions are the server's job options with workers (--job-workers)
+// jobs of the default queue at once, when workers is not 0.
+func jobOptions(o jobs.Options, workers int) jobs.Options {
+	if workers == 0 {
+		return o
+	}
+	q := maps.Clone(o.Queues)
+	if q == nil {
+		q = map[string]int{}
+	}
+	q[jobs.QueueDefault] = workers
+	o.Queues = q
+	return o
 }
 
 func (a *App) setupHTTP(spec Spec, addr string) error {

@@ -16,6 +16,7 @@ import (
 	"k8s.io/klog/v2"
 
 	"github.com/cadenza-mano/cadenza/internal/catalog"
+	"github.com/cadenza-mano/cadenza/internal/jobs"
 	"github.com/cadenza-mano/cadenza/internal/notify"
 	"github.com/cadenza-mano/cadenza/internal/server"
 	"github.com/cadenza-mano/cadenza/internal/telemetry"
@@ -212,5 +213,24 @@ func TestRouteKlog(t *testing.T) {
 	}
 	if line["component"] != "kubernetes-client" || line["msg"] != "watch ended" || line["reflector"] != "pods" {
 		t.Errorf("line %v", line)
+	}
+}
+
+// TestJobOptions checks --job-workers: it sets the default queue's workers and leaves the
+// server's other queues, and the server's own options, as they were.
+func TestJobOptions(t *testing.T) {
+	spec := jobs.Options{Queues: map[string]int{jobs.QueueDefault: 16, "bulk": 2}}
+	got := jobOptions(spec, 200)
+	if got.Queues[jobs.QueueDefault] != 200 || got.Queues["bulk"] != 2 {
+		t.Errorf("queues with --job-workers 200: %v", got.Queues)
+	}
+	if spec.Queues[jobs.QueueDefault] != 16 {
+		t.Errorf("the server's own options changed: %v", spec.Queues)
+	}
+	if got := jobOptions(spec, 0); got.Queues[jobs.QueueDefault] != 16 {
+		t.Errorf("queues with --job-workers 0: %v, want the server's", got.Queues)
+	}
+	if got := jobOptions(jobs.Options{}, 50); got.Queues[jobs.QueueDefault] != 50 || len(got.Queues) != 1 {
+		t.Errorf("queues of a server with the jobs defaults, --job-workers 50: %v", got.Queues)
 	}
 }
