@@ -58,11 +58,12 @@ test-e2e:
 	$(GO) test -tags e2e -count=1 -timeout 10m -run 'Crash' ./internal/jobs/...
 
 # Many concurrent instantiations on the test control plane (default 1,000;
-# CADENZA_LCM_CONCURRENT_N sets it). Run on purpose: it loads the machine
-# for minutes.
+# CADENZA_LCM_CONCURRENT_N and CADENZA_VNFM_LOAD_N set them): through the
+# engine, then through the vnfm process over HTTP. Run on purpose: it loads
+# the machine for minutes.
 test-load:
 	CADENZA_KUBECONFIG=$$(hack/k8s-testenv.sh kubeconfig) \
-		$(GO) test -tags e2e -count=1 -timeout 30m -v -run 'TestConcurrentInstantiations' ./internal/lcm/...
+		$(GO) test -tags e2e -count=1 -p 1 -timeout 40m -v -run 'ConcurrentInstantiations' ./internal/lcm/... ./cmd/vnfm/...
 
 # The conformance runner against NFVO and VNFM started on SQLite, then on
 # PostgreSQL; with the test control plane as the VNFM's VIM it also takes a

@@ -24,6 +24,8 @@ import (
 type drivers struct {
 	kubeconfig string
 	log        *slog.Logger
+	// kubeOpts are the options of every Kubernetes driver (request rate).
+	kubeOpts kubernetes.Options
 
 	once sync.Once
 	def  vim.Driver
@@ -36,7 +38,8 @@ type drivers struct {
 
 // Driver returns the driver for conn (nil: the default VIM).
 func (d *drivers) Driver(ctx context.Context, conn *vim.Connection) (vim.Driver, error) {
-	opts := kubernetes.Options{Logger: d.log}
+	opts := d.kubeOpts
+	opts.Logger = d.log
 	if conn != nil && conn.Endpoint != "" {
 		switch {
 		case conn.IsKubernetes():

@@ -20,6 +20,8 @@ type flags struct {
 	nfvoTokenURL string
 	packageDir   string
 	kubeconfig   string
+	vimQPS       float32
+	vimBurst     int
 }
 
 func (f *flags) add(fs *pflag.FlagSet) {
@@ -28,6 +30,8 @@ func (f *flags) add(fs *pflag.FlagSet) {
 	fs.StringVar(&f.nfvoTokenURL, "nfvo-token-url", "", "NFVO token endpoint (default: --nfvo-url + "+auth.TokenPath+")")
 	fs.StringVar(&f.packageDir, "package-dir", "", "local catalogue, or the cache of packages fetched from the NFVO (default: packages/ under --data-dir)")
 	fs.StringVar(&f.kubeconfig, "vim-kubeconfig", "", "kubeconfig of the default Kubernetes VIM, for instances given no vimConnectionInfo")
+	fs.Float32Var(&f.vimQPS, "vim-qps", 0, "requests a second to each Kubernetes VIM's API server (0: 200)")
+	fs.IntVar(&f.vimBurst, "vim-burst", 0, "bursts of requests above --vim-qps to each Kubernetes VIM (0: 400)")
 }
 
 // packageDirOr is the package directory, under dataDir by default.

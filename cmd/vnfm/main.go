@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/cadenza-mano/cadenza/internal/jobs"
 	"github.com/cadenza-mano/cadenza/internal/lcm"
 	"github.com/cadenza-mano/cadenza/internal/notify"
+	"github.com/cadenza-mano/cadenza/internal/vim/kubernetes"
 	"github.com/cadenza-mano/cadenza/sol/grant"
 	"github.com/cadenza-mano/cadenza/sol/vnflcm"
 	"github.com/cadenza-mano/cadenza/sol/vnfpkgm"
@@ -48,6 +50,9 @@ func main() {
 // mount wires the engine: packages and grants from the NFVO (--nfvo-url),
 // or a catalogue of its own and grants given locally; Kubernetes drivers.
 func mount(ctx context.Context, a *app.App, f *flags) error {
+	if f.vimQPS < 0 || f.vimBurst < 0 {
+		return fmt.Errorf("--vim-qps %v, --vim-burst %d: want 0 (the default) or more", f.vimQPS, f.vimBurst)
+	}
 	ns, err := notify.New(a.DB, a.Jobs, notify.Options{Logger: a.Log})
 	if err != nil {
 		return err
@@ -63,8 +68,9 @@ func mount(ctx context.Context, a *app.App, f *flags) error {
 	svc, err := lcm.NewService(a.DB, a.Jobs, lcm.Options{
 		Granter:  granter,
 		Packages: pkgs,
-		Drivers:  &drivers{kubeconfig: f.kubeconfig, log: a.Log},
-		Logger:   a.Log,
+		Drivers: &drivers{kubeconfig: f.kubeconfig, log: a.Log,
+			kubeOpts: kubernetes.Options{QPS: f.vimQPS, Burst: f.vimBurst}},
+		Logger: a.Log,
 	})
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/cadenza-mano/cadenza/internal/auth"
@@ -94,5 +95,16 @@ func TestKubernetesDriversPerConnection(t *testing.T) {
 	}
 	if rotated == first {
 		t.Error("a connection with a new token got the driver of the old one")
+	}
+}
+
+// TestMountRejectsNegativeRate checks that a negative --vim-qps or --vim-burst stops the
+// VNFM at start rather than meaning the default.
+func TestMountRejectsNegativeRate(t *testing.T) {
+	t.Parallel()
+	for _, f := range []flags{{vimQPS: -1}, {vimBurst: -1}} {
+		if err := mount(t.Context(), nil, &f); err == nil || !strings.Contains(err.Error(), "--vim-qps") {
+			t.Errorf("flags %+v: %v", f, err)
+		}
 	}
 }

@@ -30,6 +30,10 @@ type Options struct {
 	NamespacePrefix string
 	// Logger receives one line per completed change (default: discard).
 	Logger *slog.Logger
+	// QPS and Burst are the client's request rate to the API server; 0 keeps
+	// the config's, and a config without one gets defaultQPS and defaultBurst.
+	QPS   float32
+	Burst int
 }
 
 // Driver is the Kubernetes VIM driver. It is safe for concurrent use.
@@ -56,12 +60,19 @@ const (
 	defaultBurst = 400
 )
 
-// New returns a driver for the cluster cfg reaches. A cfg without a
-// request rate (QPS) gets defaultQPS and defaultBurst.
+// New returns a driver for the cluster cfg reaches. Options.QPS and Burst
+// set the request rate; without them a cfg without a rate gets defaultQPS
+// and defaultBurst.
 func New(cfg *rest.Config, opts Options) (*Driver, error) {
+	cfg = rest.CopyConfig(cfg)
 	if cfg.QPS == 0 {
-		cfg = rest.CopyConfig(cfg)
 		cfg.QPS, cfg.Burst = defaultQPS, defaultBurst
+	}
+	if opts.QPS > 0 {
+		cfg.QPS = opts.QPS
+	}
+	if opts.Burst > 0 {
+		cfg.Burst = opts.Burst
 	}
 	cs, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
@@ -82,7 +93,7 @@ func New(cfg *rest.Config, opts Options) (*Driver, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	mapper := restmapper.NewDeferredDiscoveryRESTMapper(memory.NewMemCacheClient(cs.Discovery()))
-	return &Driver{cfg: rest.CopyConfig(cfg), cs: cs, dyn: dyn, mapper: mapper, opts: opts, log: log,
+	return &Driver{cfg: cfg, cs: cs, dyn: dyn, mapper: mapper, opts: opts, log: log,
 		hub: newHub(cs, log)}, nil
 }
 

@@ -172,4 +172,18 @@ func TestRequestRate(t *testing.T) {
 	if d.cfg.QPS != defaultQPS {
 		t.Fatalf("connection's rate is %v, want %d", d.cfg.QPS, defaultQPS)
 	}
+	d, err = NewForConnection(vim.Connection{VIMType: "kubernetes", Endpoint: "https://127.0.0.1:1"}, Options{QPS: 1000, Burst: 2000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.cfg.QPS != 1000 || d.cfg.Burst != 2000 {
+		t.Fatalf("rate given in the options became %v/%d, want 1000/2000", d.cfg.QPS, d.cfg.Burst)
+	}
+	cfg := &rest.Config{Host: "https://127.0.0.1:1", QPS: 7, Burst: 9}
+	if d, err = New(cfg, Options{QPS: 50}); err != nil {
+		t.Fatal(err)
+	}
+	if d.cfg.QPS != 50 || d.cfg.Burst != 9 || cfg.QPS != 7 {
+		t.Fatalf("options' QPS over a config's rate: driver %v/%d, caller's config QPS %v", d.cfg.QPS, d.cfg.Burst, cfg.QPS)
+	}
 }
