@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/compute/v2/flavors"
 	"github.com/gophercloud/gophercloud/v2/openstack/image/v2/imagedata"
@@ -162,14 +163,12 @@ func (d *Driver) imageOf(ctx context.Context, pkg fs.FS, c *vim.Compute) (string
 	return img.ID, nil
 }
 
+// findImage returns the oldest active image called name, else the oldest of any status, or
+// nil.
 func (d *Driver) findImage(ctx context.Context, name string) (*images.Image, error) {
-	pages, err := images.List(d.image, images.ListOpts{Name: name, Sort: "created_at:asc"}).AllPages(ctx)
+	all, err := d.imagesNamed(ctx, name)
 	if err != nil {
-		return nil, classify("list images", err)
-	}
-	all, err := images.ExtractImages(pages)
-	if err != nil {
-		return nil, classify("list images", err)
+		return nil, err
 	}
 	var first *images.Image
 	for i := range all {
@@ -181,6 +180,19 @@ func (d *Driver) findImage(ctx context.Context, name string) (*images.Image, err
 		}
 	}
 	return first, nil
+}
+
+// imagesNamed lists the images called name, oldest first.
+func (d *Driver) imagesNamed(ctx context.Context, name string) ([]images.Image, error) {
+	pages, err := images.List(d.image, images.ListOpts{Name: name, Sort: "created_at:asc"}).AllPages(ctx)
+	if err != nil {
+		return nil, classify("list images", err)
+	}
+	all, err := images.ExtractImages(pages)
+	if err != nil {
+		return nil, classify("list images", err)
+	}
+	return all, nil
 }
 
 // uploadImage makes the image of data unless an active one exists; an image left queued by
@@ -204,13 +216,47 @@ func (d *Driver) uploadImage(ctx context.Context, data []byte, c *vim.Compute) (
 		}
 	}
 	if err := imagedata.Upload(ctx, d.image, img.ID, bytes.NewReader(data)).ExtractErr(); err != nil {
-		if again, ferr := d.findImage(ctx, name); ferr == nil && again != nil && again.Status == images.ImageStatusActive {
-			return again.ID, nil // another driver uploaded it meanwhile
+		if id, ok := d.uploadedMeanwhile(ctx, name); ok {
+			return id, nil
 		}
 		return "", classify("upload image "+name, err)
 	}
 	d.log.Info("uploaded image", "image", img.ID, "name", name, "bytes", len(data))
 	return img.ID, nil
 }
+
+// uploadedMeanwhile waits for another upload of the image called name, after this one
+// failed: two VNFs of one package deploying at once may find the same queued image and
+// send it their data together, and Glance then refuses the one that finishes second
+// (409, or 410 "could not be found after upload") while the other is still saving. It
+// returns the image once active, or false when none is active or saving, or after
+// imageSaveWait.
+func (d *Driver) uploadedMeanwhile(ctx context.Context, name string) (string, bool) {
+	deadline := time.Now().Add(imageSaveWait)
+	for {
+		all, err := d.imagesNamed(ctx, name)
+		if err != nil {
+			return "", false
+		}
+		saving := false
+		for _, img := range all {
+			if img.Status == images.ImageStatusActive {
+				return img.ID, true
+			}
+			saving = saving || img.Status == images.ImageStatusSaving
+		}
+		if !saving || time.Now().After(deadline) {
+			return "", false
+		}
+		select {
+		case <-ctx.Done():
+			return "", false
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// imageSaveWait bounds how long a driver waits for another's upload of an image.
+const imageSaveWait = 2 * time.Minute
 
 func ptr[T any](v T) *T { return &v }
