@@ -33,8 +33,8 @@ type wait struct {
 
 // waitUntil returns once w.cond holds. It subscribes to the changes first and then checks,
 // and checks again after each burst of changes, so no change between the check and the
-// subscription is missed and nothing is polled. The wait is bounded by
-// Options.ReadyTimeout (ErrTimeout) and by ctx.
+// subscription is missed; on the hub it also checks hubRecheck after its last check. The
+// wait is bounded by Options.ReadyTimeout (ErrTimeout) and by ctx.
 func (d *Driver) waitUntil(ctx context.Context, w wait) error {
 	wctx, cancel := context.WithTimeout(ctx, d.opts.ReadyTimeout)
 	defer cancel()
