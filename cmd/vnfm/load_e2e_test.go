@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -88,8 +89,9 @@ func TestProcessConcurrentInstantiations(t *testing.T) {
 	})
 	accepted := time.Since(start)
 	done := rcv.wait(t, "INSTANTIATE", ids, 10*time.Minute)
-	t.Logf("%d concurrent instantiations through the vnfm process: all accepted after %s, all COMPLETED after %s; %s",
-		n, accepted.Round(time.Millisecond), done[len(done)-1].Sub(start).Round(time.Millisecond), spread(start, done))
+	t.Logf("%d concurrent instantiations through the vnfm process: all accepted after %s, all COMPLETED after %s; %s; %s",
+		n, accepted.Round(time.Millisecond), done[len(done)-1].Sub(start).Round(time.Millisecond), spread(start, done),
+		peakMemory(p.Cmd.Process.Pid))
 
 	c.each(ids, n, func(i int) {
 		c.call(http.MethodPost, "/vnflcm/v1/vnf_instances/"+ids[i]+"/terminate", map[string]any{"terminationType": "FORCEFUL"},
@@ -102,6 +104,20 @@ func TestProcessConcurrentInstantiations(t *testing.T) {
 	if r := p.Logs.Find(func(r map[string]any) bool { return r["level"] == "ERROR" }); r != nil {
 		t.Errorf("the vnfm logged an error: %v", r)
 	}
+}
+
+// peakMemory describes the peak resident memory of process pid, as Linux reports it.
+func peakMemory(pid int) string {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return "peak memory unknown"
+	}
+	for line := range strings.Lines(string(raw)) {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			return "vnfm peak memory " + strings.Join(strings.Fields(v), " ")
+		}
+	}
+	return "peak memory unknown"
 }
 
 // spread describes when operations completed, after start.
