@@ -53,9 +53,12 @@ test-go:
 		$(GO) test -race -count=1 -timeout 30m $(PKGS)
 
 # Suites kept behind the e2e tag because they kill processes on purpose
-# (kill -9 of a job runner, of the maintenance leader).
+# (kill -9 of a job runner, of the maintenance leader), and the load tests
+# of test-load at 50 instantiations, so that they keep working.
 test-e2e:
 	$(GO) test -tags e2e -count=1 -timeout 10m -run 'Crash' ./internal/jobs/...
+	CADENZA_LCM_CONCURRENT_N=50 CADENZA_VNFM_LOAD_N=50 CADENZA_KUBECONFIG=$$(hack/k8s-testenv.sh kubeconfig) \
+		$(GO) test -tags e2e -count=1 -p 1 -timeout 10m -v -run 'ConcurrentInstantiations' ./internal/lcm/... ./cmd/vnfm/...
 
 # Many concurrent instantiations on the test control plane (default 1,000;
 # CADENZA_LCM_CONCURRENT_N and CADENZA_VNFM_LOAD_N set them): through the

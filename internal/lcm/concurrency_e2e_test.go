@@ -169,6 +169,9 @@ func (b *testBundle) completions(t *testing.T, ops []string, start time.Time) st
 // planeTimeline describes when after start the control plane created the
 // instances' Deployments and pods, and when those became ready.
 func planeTimeline(t *testing.T, cfg *rest.Config, start time.Time) string {
+	// The API server keeps times to the second: measured from a start with a fraction,
+	// an object made in the start's second would seem made before it.
+	start = start.Truncate(time.Second)
 	cs, err := k8s.NewForConfig(cfg)
 	if err != nil {
 		t.Fatal(err)
