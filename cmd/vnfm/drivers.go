@@ -31,9 +31,8 @@ type drivers struct {
 	def  vim.Driver
 	err  error
 
-	mu         sync.Mutex
-	openstack  map[string]*openstack.Driver
-	kubernetes map[string]*kubernetes.Driver
+	mu     sync.Mutex
+	byConn map[string]vim.Driver // by fingerprint
 }
 
 // Driver returns the driver for conn (nil: the default VIM).
@@ -43,9 +42,11 @@ func (d *drivers) Driver(ctx context.Context, conn *vim.Connection) (vim.Driver,
 	if conn != nil && conn.Endpoint != "" {
 		switch {
 		case conn.IsKubernetes():
-			return d.kube(*conn, opts)
+			return d.cached(*conn, func() (vim.Driver, error) { return kubernetes.NewForConnection(*conn, opts) })
 		case conn.IsOpenStack():
-			return d.openStack(ctx, *conn)
+			return d.cached(*conn, func() (vim.Driver, error) {
+				return openstack.New(ctx, *conn, openstack.Options{Logger: d.log})
+			})
 		}
 		return nil, vim.Errorf(vim.ErrPermanent, "vim driver", "vim type %q is not supported", conn.VIMType)
 	}
@@ -68,43 +69,23 @@ func (d *drivers) Driver(ctx context.Context, conn *vim.Connection) (vim.Driver,
 	return d.def, nil
 }
 
-// openStack returns the cached driver of conn, authenticating a new one
-// when the connection (credentials included) is new.
-func (d *drivers) openStack(ctx context.Context, conn vim.Connection) (vim.Driver, error) {
+// cached returns the driver kept for conn, making one with newDriver when
+// the connection (credentials included) is new.
+func (d *drivers) cached(conn vim.Connection, newDriver func() (vim.Driver, error)) (vim.Driver, error) {
 	key := fingerprint(conn)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if drv, ok := d.openstack[key]; ok {
+	if drv, ok := d.byConn[key]; ok {
 		return drv, nil
 	}
-	drv, err := openstack.New(ctx, conn, openstack.Options{Logger: d.log})
+	drv, err := newDriver()
 	if err != nil {
 		return nil, err
 	}
-	if d.openstack == nil {
-		d.openstack = map[string]*openstack.Driver{}
+	if d.byConn == nil {
+		d.byConn = map[string]vim.Driver{}
 	}
-	d.openstack[key] = drv
-	return drv, nil
-}
-
-// kube returns the cached driver of conn, making one when the connection
-// (credentials included) is new.
-func (d *drivers) kube(conn vim.Connection, opts kubernetes.Options) (vim.Driver, error) {
-	key := fingerprint(conn)
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if drv, ok := d.kubernetes[key]; ok {
-		return drv, nil
-	}
-	drv, err := kubernetes.NewForConnection(conn, opts)
-	if err != nil {
-		return nil, err
-	}
-	if d.kubernetes == nil {
-		d.kubernetes = map[string]*kubernetes.Driver{}
-	}
-	d.kubernetes[key] = drv
+	d.byConn[key] = drv
 	return drv, nil
 }
 

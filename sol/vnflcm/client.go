@@ -45,28 +45,20 @@ func (c *Client) Instance(ctx context.Context, id string) (VnfInstance, error) {
 
 // Instances lists every VNF instance, following the paging links.
 func (c *Client) Instances(ctx context.Context) ([]VnfInstance, error) {
-	var all []VnfInstance
-	next := c.base + "/vnf_instances"
-	for next != "" {
-		var page []VnfInstance
-		h, err := c.do(ctx, http.MethodGet, next, nil, &page)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page...)
-		if next, err = c.nextLink(h); err != nil {
-			return nil, err
-		}
-	}
-	return all, nil
+	return listAll[VnfInstance](ctx, c, "/vnf_instances")
 }
 
 // Subscriptions lists the VNFM's lifecycle subscriptions.
 func (c *Client) Subscriptions(ctx context.Context) ([]LccnSubscription, error) {
-	var all []LccnSubscription
-	next := c.base + "/subscriptions"
+	return listAll[LccnSubscription](ctx, c, "/subscriptions")
+}
+
+// listAll reads every page of the list at path, following the paging links.
+func listAll[T any](ctx context.Context, c *Client, path string) ([]T, error) {
+	var all []T
+	next := c.base + path
 	for next != "" {
-		var page []LccnSubscription
+		var page []T
 		h, err := c.do(ctx, http.MethodGet, next, nil, &page)
 		if err != nil {
 			return nil, err
