@@ -1,41 +1,22 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
 	"github.com/cadenza-mano/cadenza/internal/telemetry"
+	"github.com/cadenza-mano/cadenza/internal/testenv"
 )
 
-// syncBuffer is a bytes.Buffer safe for a logger and a test to share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // records parses the JSON log lines in b.
-func records(t *testing.T, b *syncBuffer) []map[string]any {
+func records(t *testing.T, b *testenv.SyncBuffer) []map[string]any {
 	t.Helper()
 	var out []map[string]any
 	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
@@ -57,7 +38,7 @@ func records(t *testing.T, b *syncBuffer) []map[string]any {
 // carries that id.
 func TestObserve_RequestIDInLogs(t *testing.T) {
 	gin.SetMode(gin.TestMode)
-	var buf syncBuffer
+	var buf testenv.SyncBuffer
 	log, err := telemetry.NewLogger(&buf, "json", "info")
 	if err != nil {
 		t.Fatal(err)

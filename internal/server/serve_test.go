@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/cadenza-mano/cadenza/internal/telemetry"
+	"github.com/cadenza-mano/cadenza/internal/testenv"
 )
 
 // TestHealth_ReadyFollowsCheck checks that /readyz answers 503 with
@@ -76,7 +77,7 @@ func TestServe_GracefulShutdown(t *testing.T) {
 		<-release
 		io.WriteString(w, "finished")
 	})
-	var logs syncBuffer
+	var logs testenv.SyncBuffer
 	log, err := telemetry.NewLogger(&logs, "json", "info")
 	if err != nil {
 		t.Fatal(err)

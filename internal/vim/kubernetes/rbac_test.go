@@ -1,10 +1,8 @@
 package kubernetes_test
 
 import (
-	"bytes"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -42,7 +40,7 @@ func TestNamespacedCredentials(t *testing.T) {
 		{"cluster-wide", cfg, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			logs := &syncBuffer{}
+			logs := &testenv.SyncBuffer{}
 			d, err := kubernetes.New(tt.cfg, kubernetes.Options{ReadyTimeout: 90 * time.Second,
 				Logger: slog.New(slog.NewTextHandler(logs, nil))})
 			if err != nil {
@@ -105,24 +103,6 @@ func namespaceToken(t *testing.T, cfg *rest.Config, ns string) string {
 		t.Fatalf("token request: %v", err)
 	}
 	return tr.Status.Token
-}
-
-// syncBuffer is a bytes.Buffer safe for the driver's concurrent log lines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // assertReady checks through Observe that each VDU has its count of ready instances.
